@@ -59,14 +59,26 @@ const MsJsonValue *ms_json_object_get_value_at (const MsJsonValue    *object,
                                                 guint                 index);
 const MsJsonValue *ms_json_object_get_member   (const MsJsonValue    *object,
                                                 const char           *key);
+const MsJsonValue *ms_json_object_get_member_len (const MsJsonValue  *object,
+                                                const char           *key,
+                                                gsize                 key_len);
 
 void               ms_json_append_string       (GString              *out,
                                                 const char           *str,
                                                 gssize                len);
 void               ms_json_append_double       (GString              *out,
                                                 gdouble               value);
+void               ms_json_append_int64        (GString              *out,
+                                                gint64                value);
+void               ms_json_append_uint64       (GString              *out,
+                                                guint64               value);
 void               ms_json_append_timestamp    (GString              *out,
                                                 gdouble               seconds);
+
+gboolean           ms_json_utf8_validate       (const char           *str,
+                                                gsize                 len);
+gsize              ms_json_utf8_n_chars        (const char           *str,
+                                                gsize                 len);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsJsonDocument, ms_json_document_free)
 
