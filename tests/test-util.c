@@ -33,6 +33,9 @@ void
 ms_test_init (int    *argc,
               char ***argv)
 {
+  /* G_TEST_OPTION_ISOLATE_DIRS hides the GSettings schemas that GNOME's proxy
+   * resolver module aborts without; loopback sockets need no proxy anyway. */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   default_handler = g_log_set_default_handler (log_handler_cb, NULL);
 }
@@ -179,4 +182,27 @@ ms_test_get_string (JsonObject *object,
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return NULL;
   return json_node_get_string (node);
+}
+
+gboolean
+ms_test_tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+flag_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+ms_test_run_for (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, flag_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
 }

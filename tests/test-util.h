@@ -28,4 +28,25 @@ void        ms_test_assert_hex         (const guint8     *data,
 const char *ms_test_get_string         (JsonObject       *object,
                                         const char       *member);
 
+gboolean    ms_test_tick_cb            (gpointer          user_data);
+
+/*
+ * Iterates the default main context until @cond holds, failing the test
+ * after @timeout_ms: every wait in a test has a time cap.
+ */
+#define MS_TEST_WAIT_UNTIL(cond, timeout_ms)                                        \
+  G_STMT_START {                                                                    \
+    gint64 ms_test_deadline_ = g_get_monotonic_time () + (gint64) (timeout_ms) * 1000; \
+    guint ms_test_tick_ = g_timeout_add (5, ms_test_tick_cb, NULL);                 \
+    while (!(cond) && g_get_monotonic_time () < ms_test_deadline_)                  \
+      g_main_context_iteration (NULL, TRUE);                                        \
+    g_source_remove (ms_test_tick_);                                                \
+    if (!(cond))                                                                    \
+      g_error ("%s:%d: timed out after %d ms waiting for %s",                       \
+               __FILE__, __LINE__, (int) (timeout_ms), #cond);                      \
+  } G_STMT_END
+
+/* Runs the main context for @ms milliseconds (to see that nothing happens). */
+void        ms_test_run_for            (guint             ms);
+
 G_END_DECLS

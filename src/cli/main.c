@@ -20,6 +20,8 @@ static const MsCliCommand commands[] = {
   { "beacon", N_("Encode, generate and decode Moneysocket beacons"), ms_cli_beacon },
   /* Translators: summary of the "bolt11" command in --help */
   { "bolt11", N_("Decode and verify BOLT #11 Lightning invoices"), ms_cli_bolt11 },
+  /* Translators: summary of the "probe" command in --help */
+  { "probe", N_("Connect to a provider as a consumer and report each step"), ms_cli_probe },
   { NULL }
 };
 

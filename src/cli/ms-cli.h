@@ -50,6 +50,9 @@ int   ms_cli_run_subcommand     (const char    *parameter_string,
 int   ms_cli_beacon             (MsCliGlobal   *global,
                                  int            argc,
                                  char         **argv);
+int   ms_cli_probe              (MsCliGlobal   *global,
+                                 int            argc,
+                                 char         **argv);
 int   ms_cli_bolt11             (MsCliGlobal   *global,
                                  int            argc,
                                  char         **argv);

@@ -91,6 +91,20 @@ typedef enum
 } MsBolt11Error;
 
 /**
+ * MsStackError:
+ * Failures of a consumer or provider stack's requests.
+ */
+#define MS_STACK_ERROR (ms_stack_error_quark ())
+typedef enum
+{
+  MS_STACK_ERROR_NOT_CONNECTED,
+  MS_STACK_ERROR_CONNECTION_LOST,
+  MS_STACK_ERROR_PROVIDER,
+  MS_STACK_ERROR_BAD_BEACON,
+  MS_STACK_ERROR_NOT_SUPPORTED,
+} MsStackError;
+
+/**
  * MsLightningError:
  * Errors reported by a Lightning backend, whichever node is behind it.
  */
@@ -122,6 +136,7 @@ GQuark ms_beacon_error_quark    (void);
 GQuark ms_crypto_error_quark    (void);
 GQuark ms_message_error_quark   (void);
 GQuark ms_bolt11_error_quark    (void);
+GQuark ms_stack_error_quark     (void);
 GQuark ms_lightning_error_quark (void);
 GQuark ms_store_error_quark     (void);
 

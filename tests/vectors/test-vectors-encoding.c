@@ -46,7 +46,7 @@ test_bigsize (JsonObject *root,
       const char *ref = ms_test_get_string (vector, "reference_error");
 
       g_assert_false (ok);
-      MsEncodingError expected = strstr (ref, "minimally") ? MS_ENCODING_ERROR_NON_CANONICAL
+      gint expected = strstr (ref, "minimally") ? MS_ENCODING_ERROR_NON_CANONICAL
                                                            : MS_ENCODING_ERROR_TRUNCATED;
 
       g_assert_error (error, MS_ENCODING_ERROR, expected);

@@ -73,31 +73,36 @@ ms_bech32_encode (const char      *hrp,
 {
   gsize hrp_len;
   guint32 chk;
-  GString *out;
+  char *out;
+  char *p;
 
   g_return_val_if_fail (hrp != NULL, NULL);
   g_return_val_if_fail (data5 != NULL || len5 == 0, NULL);
 
   hrp_len = strlen (hrp);
-  out = g_string_sized_new (hrp_len + 1 + len5 + 6);
+  out = g_malloc (hrp_len + 1 + len5 + 6 + 1);
+  p = out;
   for (gsize i = 0; i < hrp_len; i++)
-    g_string_append_c (out, g_ascii_tolower (hrp[i]));
-  g_string_append_c (out, '1');
+    *p++ = g_ascii_tolower (hrp[i]);
+  *p++ = '1';
 
   chk = hrp_polymod (hrp, hrp_len);
   for (gsize i = 0; i < len5; i++)
     {
+      guint8 v = data5[i] & 0x1f;
+
       g_warn_if_fail (data5[i] < 32);
-      chk = polymod_step (chk) ^ (data5[i] & 0x1f);
-      g_string_append_c (out, charset[data5[i] & 0x1f]);
+      chk = polymod_step (chk) ^ v;
+      *p++ = charset[v];
     }
   for (guint i = 0; i < 6; i++)
     chk = polymod_step (chk);
   chk ^= variant == MS_BECH32_VARIANT_BECH32M ? BECH32M_CONST : BECH32_CONST;
   for (guint i = 0; i < 6; i++)
-    g_string_append_c (out, charset[(chk >> ((5 - i) * 5)) & 0x1f]);
+    *p++ = charset[(chk >> ((5 - i) * 5)) & 0x1f];
+  *p = '\0';
 
-  return g_string_free (out, FALSE);
+  return out;
 }
 
 /*
@@ -247,41 +252,46 @@ ms_bech32_convert_bits (const guint8 *in,
   guint32 acc = 0;
   guint bits = 0;
   const guint32 max_v = (1u << to_bits) - 1;
+  gsize start;
+  guint8 *o;
 
   g_return_val_if_fail (in != NULL || in_len == 0, FALSE);
   g_return_val_if_fail (from_bits >= 1 && from_bits <= 8, FALSE);
   g_return_val_if_fail (to_bits >= 1 && to_bits <= 8, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
+  /* Size the output once and write in place: this is on the beacon hot path. */
+  start = out->len;
+  g_byte_array_set_size (out, start + (in_len * from_bits + to_bits - 1) / to_bits);
+  o = out->data + start;
+
   for (gsize i = 0; i < in_len; i++)
     {
       if (in[i] >> from_bits)
-        return FALSE;
+        {
+          g_byte_array_set_size (out, start);
+          return FALSE;
+        }
       acc = ((acc << from_bits) | in[i]) & 0xffffff;
       bits += from_bits;
       while (bits >= to_bits)
         {
-          guint8 v;
-
           bits -= to_bits;
-          v = (acc >> bits) & max_v;
-          g_byte_array_append (out, &v, 1);
+          *o++ = (acc >> bits) & max_v;
         }
     }
 
   if (pad)
     {
       if (bits > 0)
-        {
-          guint8 v = (acc << (to_bits - bits)) & max_v;
-
-          g_byte_array_append (out, &v, 1);
-        }
+        *o++ = (acc << (to_bits - bits)) & max_v;
     }
   else if (bits >= from_bits || ((acc << (to_bits - bits)) & max_v) != 0)
     {
+      g_byte_array_set_size (out, start);
       return FALSE;
     }
 
+  g_byte_array_set_size (out, o - out->data);
   return TRUE;
 }
