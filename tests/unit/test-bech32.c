@@ -162,6 +162,15 @@ test_convert_bits (void)
   g_assert_false (ms_bech32_convert_bits (nonzero_pad, 2, 5, 8, FALSE, eight));
   g_byte_array_set_size (eight, 0);
   g_assert_false (ms_bech32_convert_bits (excess, 3, 5, 8, FALSE, eight));
+  /* Nothing in, nothing out (and no arithmetic on an empty array's NULL data). */
+  {
+    g_autoptr(GByteArray) empty = g_byte_array_new ();
+
+    g_assert_true (ms_bech32_convert_bits (NULL, 0, 8, 5, TRUE, empty));
+    g_assert_true (ms_bech32_convert_bits (NULL, 0, 5, 8, FALSE, empty));
+    g_assert_cmpuint (empty->len, ==, 0);
+  }
+
   /* Input values wider than from_bits are refused. */
   g_byte_array_set_size (eight, 0);
   g_assert_false (ms_bech32_convert_bits (bytes, 1, 5, 8, FALSE, eight));

@@ -260,6 +260,9 @@ ms_bech32_convert_bits (const guint8 *in,
   g_return_val_if_fail (to_bits >= 1 && to_bits <= 8, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
+  if (in_len == 0)
+    return TRUE;
+
   /* Size the output once and write in place: this is on the beacon hot path. */
   start = out->len;
   g_byte_array_set_size (out, start + (in_len * from_bits + to_bits - 1) / to_bits);
