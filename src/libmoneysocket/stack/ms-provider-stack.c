@@ -51,8 +51,9 @@ ready_transact_nexus (MsProviderStack *self)
 
 typedef struct
 {
-  MsProviderStack *self;
-  char            *request_uuid;
+  MsProviderStack   *self;
+  MsProviderHandler *handler;  /* the one asked: the result's source may be another object */
+  char              *request_uuid;
 } Answer;
 
 static Answer *
@@ -62,6 +63,7 @@ answer_new (MsProviderStack *self,
   Answer *answer = g_new0 (Answer, 1);
 
   answer->self = g_object_ref (self);
+  answer->handler = g_object_ref (self->handler);
   answer->request_uuid = g_strdup (request_uuid);
   return answer;
 }
@@ -70,6 +72,7 @@ static void
 answer_free (Answer *answer)
 {
   g_object_unref (answer->self);
+  g_object_unref (answer->handler);
   g_free (answer->request_uuid);
   g_free (answer);
 }
@@ -87,8 +90,7 @@ invoice_done_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *bolt11 = NULL;
 
-  bolt11 = ms_provider_handler_request_invoice_finish (MS_PROVIDER_HANDLER (source), result,
-                                                       &error);
+  bolt11 = ms_provider_handler_request_invoice_finish (answer->handler, result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -107,7 +109,7 @@ pay_done_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *preimage = NULL;
 
-  preimage = ms_provider_handler_request_pay_finish (MS_PROVIDER_HANDLER (source), result, &error);
+  preimage = ms_provider_handler_request_pay_finish (answer->handler, result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
