@@ -22,6 +22,26 @@ static const MsCliCommand commands[] = {
   { "bolt11", N_("Decode and verify BOLT #11 Lightning invoices"), ms_cli_bolt11 },
   /* Translators: summary of the "probe" command in --help */
   { "probe", N_("Connect to a provider as a consumer and report each step"), ms_cli_probe },
+  /* Translators: summary of the "getinfo" command in --help */
+  { "getinfo", N_("Show the terminus’ node and accounts"), ms_cli_getinfo },
+  /* Translators: summary of the "getaccountinfo" command in --help */
+  { "getaccountinfo", N_("Show accounts with their beacons"), ms_cli_getaccountinfo },
+  /* Translators: summary of the "getaccountreceipts" command in --help */
+  { "getaccountreceipts", N_("List an account’s receipts (--csv to export)"), ms_cli_getaccountreceipts },
+  /* Translators: summary of the "create" command in --help */
+  { "create", N_("Create an account from the node’s balance"), ms_cli_create },
+  /* Translators: summary of the "rm" command in --help */
+  { "rm", N_("Remove an account"), ms_cli_rm },
+  /* Translators: summary of the "listen" command in --help */
+  { "listen", N_("Make a beacon that reaches an account"), ms_cli_listen },
+  /* Translators: summary of the "connect" command in --help */
+  { "connect", N_("Serve an account to an app’s beacon"), ms_cli_connect },
+  /* Translators: summary of the "clear" command in --help */
+  { "clear", N_("Drop an account’s connections and beacons"), ms_cli_clear },
+  /* Translators: summary of the "invoice" command in --help */
+  { "invoice", N_("Make an invoice that credits an account"), ms_cli_invoice },
+  /* Translators: summary of the "pay" command in --help */
+  { "pay", N_("Pay an invoice from an account"), ms_cli_pay },
   { NULL }
 };
 
@@ -36,7 +56,7 @@ print_usage (FILE *stream)
                            "\n"
                            "Commands:\n"));
   for (const MsCliCommand *c = commands; c->name != NULL; c++)
-    fprintf (stream, "  %-12s %s\n", c->name, _(c->summary));
+    fprintf (stream, "  %-19s %s\n", c->name, _(c->summary));
   fprintf (stream, "%s", _("\nRun “moneysocket-cli COMMAND --help” for a command’s options.\n"));
 }
 

@@ -57,4 +57,36 @@ int   ms_cli_bolt11             (MsCliGlobal   *global,
                                  int            argc,
                                  char         **argv);
 
+/* Control of a running terminus (ms-cli-terminus.c) */
+int   ms_cli_getinfo            (MsCliGlobal   *global,
+                                int            argc,
+                                char         **argv);
+int   ms_cli_getaccountinfo     (MsCliGlobal   *global,
+                                int            argc,
+                                char         **argv);
+int   ms_cli_getaccountreceipts (MsCliGlobal   *global,
+                                int            argc,
+                                char         **argv);
+int   ms_cli_create             (MsCliGlobal   *global,
+                                int            argc,
+                                char         **argv);
+int   ms_cli_rm                 (MsCliGlobal   *global,
+                                int            argc,
+                                char         **argv);
+int   ms_cli_listen             (MsCliGlobal   *global,
+                                int            argc,
+                                char         **argv);
+int   ms_cli_connect            (MsCliGlobal   *global,
+                                int            argc,
+                                char         **argv);
+int   ms_cli_clear              (MsCliGlobal   *global,
+                                int            argc,
+                                char         **argv);
+int   ms_cli_invoice            (MsCliGlobal   *global,
+                                int            argc,
+                                char         **argv);
+int   ms_cli_pay                (MsCliGlobal   *global,
+                                int            argc,
+                                char         **argv);
+
 G_END_DECLS

@@ -1132,8 +1132,13 @@ settle_invoice_op (MsAccountStore  *self,
    * Credit once per real settlement: events at or below the cursor were
    * counted before a restart. An invoice settled between two accounts and
    * then paid on the node as well brought real money in: credit that too.
+   * A settle index of 0 is a notice outside the node's ordered stream (the
+   * Core Lightning plugin's invoice_payment): it credits an invoice not yet
+   * credited and leaves the cursor alone, so the stream still delivers
+   * everything before it.
    */
-  if (result->account_id != 0 && (gint64) d->settle_index > cursor && !settled_by_node &&
+  if (result->account_id != 0 && (d->settle_index == 0 || (gint64) d->settle_index > cursor) &&
+      !settled_by_node &&
       (g_strcmp0 (state, "unpaid") == 0 || g_strcmp0 (state, "paid") == 0))
     {
       result->credited = TRUE;
