@@ -20,6 +20,8 @@ typedef struct
   char            *beacon;
   gint64           session_id;
   gboolean         in_session;
+  gboolean         dropped;       /* no longer served; a pending session start ends at once */
+  MsAccountStore  *store;
 } Entry;
 
 struct _MsAccount
@@ -66,15 +68,60 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-entry_free (gpointer data)
+entry_clear (gpointer data)
 {
   Entry *entry = data;
 
+  g_object_unref (entry->stack);
+  g_object_unref (entry->store);
+  g_free (entry->beacon);
+}
+
+static Entry *
+entry_ref (Entry *entry)
+{
+  return g_rc_box_acquire (entry);
+}
+
+static void
+entry_unref (Entry *entry)
+{
+  g_rc_box_release_full (entry, entry_clear);
+}
+
+static void
+session_ended_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ms_account_store_end_session_finish (MS_ACCOUNT_STORE (source), result, &error))
+    g_warning ("cannot record a session end: %s", error->message);
+}
+
+static void
+end_session (Entry *entry)
+{
+  if (entry->session_id != 0)
+    ms_account_store_end_session_async (entry->store, entry->session_id, NULL, session_ended_cb,
+                                        NULL);
+  entry->session_id = 0;
+}
+
+/* Stops serving the beacon; its session, if one is open, is recorded as ended. */
+static void
+entry_drop (gpointer data)
+{
+  Entry *entry = data;
+
+  entry->dropped = TRUE;
   g_signal_handlers_disconnect_by_data (entry->stack, entry);
   ms_stack_disconnect (MS_STACK (entry->stack));
-  g_object_unref (entry->stack);
-  g_free (entry->beacon);
-  g_free (entry);
+  if (entry->in_session)
+    end_session (entry);
+  entry->in_session = FALSE;
+  entry_unref (entry);
 }
 
 /* PROTOCOL.md 11.4: "payer: true, payee: true, wad: <account balance>". */
@@ -112,18 +159,13 @@ session_started_cb (GObject      *source,
   if (error != NULL)
     g_warning ("cannot record a session start: %s", error->message);
   else
-    entry->session_id = session_id;
-}
-
-static void
-session_ended_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!ms_account_store_end_session_finish (MS_ACCOUNT_STORE (source), result, &error))
-    g_warning ("cannot record a session end: %s", error->message);
+    {
+      entry->session_id = session_id;
+      /* The consumer left (or the beacon was dropped) while the start was being written. */
+      if (entry->dropped || !entry->in_session)
+        end_session (entry);
+    }
+  entry_unref (entry);
 }
 
 static void
@@ -155,15 +197,12 @@ stack_state_cb (MsStack    *stack,
       ms_account_store_start_session_async (store, self->id,
                                             entry->kind == MS_BEACON_KIND_LISTEN ? "listen"
                                                                                  : "connect",
-                                            NULL, session_started_cb, entry);
+                                            NULL, session_started_cb, entry_ref (entry));
     }
   else if (!ready && entry->in_session)
     {
       entry->in_session = FALSE;
-      if (entry->session_id != 0)
-        ms_account_store_end_session_async (store, entry->session_id, NULL, session_ended_cb,
-                                            NULL);
-      entry->session_id = 0;
+      end_session (entry);
     }
 
   for (guint i = 0; i < self->entries->len; i++)
@@ -274,7 +313,7 @@ ms_account_class_init (MsAccountClass *klass)
 static void
 ms_account_init (MsAccount *self)
 {
-  self->entries = g_ptr_array_new_with_free_func (entry_free);
+  self->entries = g_ptr_array_new_with_free_func (entry_drop);
   self->stacks = g_list_store_new (MS_TYPE_PROVIDER_STACK);
 }
 
@@ -408,9 +447,10 @@ _ms_account_add_stack (MsAccount       *self,
                        const char      *beacon)
 {
   g_autoptr(MsProviderInfo) info = provider_info (self);
-  Entry *entry = g_new0 (Entry, 1);
+  Entry *entry = g_rc_box_new0 (Entry);
 
   entry->account = self;
+  entry->store = g_object_ref (ms_terminus_get_store (self->terminus));
   entry->stack = g_object_ref (stack);
   entry->kind = kind;
   entry->beacon = g_strdup (beacon);

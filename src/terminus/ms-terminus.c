@@ -1451,6 +1451,32 @@ ms_terminus_start_finish (MsTerminus    *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/*
+ * Callers still waiting on a payment hear that the terminus stopped; the
+ * payment stays held in the store and is settled from the node's books at
+ * the next start.
+ */
+static void
+stop_in_flight (MsTerminus *self)
+{
+  g_autoptr(GPtrArray) waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  InFlight *flight;
+
+  if (self->inflight == NULL)
+    return;
+
+  g_hash_table_iter_init (&iter, self->inflight);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &flight))
+    while (flight->waiters->len > 0)
+      g_ptr_array_add (waiters, g_ptr_array_steal_index (flight->waiters, 0));
+  g_hash_table_remove_all (self->inflight);
+
+  for (guint i = 0; i < waiters->len; i++)
+    g_task_return_new_error (g_ptr_array_index (waiters, i), G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                             "the terminus stopped; the payment is settled when it starts again");
+}
+
 /* Stops serving: connections close, the node is no longer followed. */
 void
 ms_terminus_stop (MsTerminus *self)
@@ -1461,6 +1487,7 @@ ms_terminus_stop (MsTerminus *self)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  stop_in_flight (self);
   if (self->backend != NULL)
     {
       g_clear_signal_handler (&self->settled_handler, self->backend);

@@ -591,6 +591,7 @@ test_receipts (Fixture       *f,
   g_autoptr(GPtrArray) receipts = NULL;
   g_autofree char *preimage = pay (f, alice, bolt11, NULL, &error);
   g_autofree char *csv = NULL;
+  g_auto(GStrv) lines = NULL;
   MsReceipt *last;
 
   g_assert_no_error (error);
@@ -610,7 +611,8 @@ test_receipts (Fixture       *f,
 
   csv = ms_receipts_to_csv (receipts);
   g_assert_true (g_str_has_prefix (csv, "time,session,type,request_uuid,amount_msat,"));
-  g_assert_cmpuint (g_strv_length (g_strsplit (csv, "\r\n", -1)), ==, 5);
+  lines = g_strsplit (csv, "\r\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);
 }
 
 static void
