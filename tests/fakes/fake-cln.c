@@ -1289,7 +1289,9 @@ take_injected (FakeCln *fake,
   if (g_hash_table_steal_extended (fake->raw_results, req->method, (gpointer *) &method,
                                    (gpointer *) &raw))
     {
-      send_result (req, g_string_new (raw));
+      g_autoptr(GString) result = g_string_new (raw);
+
+      send_result (req, result);
       return TRUE;
     }
   return FALSE;

@@ -866,10 +866,20 @@ zero_value (Ctx        *ctx,
   if (g_str_equal (type, "boolean"))
     return json_node_init_boolean (json_node_alloc (), FALSE);
   if (g_str_equal (type, "array"))
-    return json_node_init_array (json_node_alloc (), json_array_new ());
+    {
+      JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+      json_node_take_array (node, json_array_new ());
+      return node;
+    }
   if (is_message_schema (schema))
     return json_node_init_null (json_node_alloc ());
-  return json_node_init_object (json_node_alloc (), json_object_new ());
+  {
+    JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+    json_node_take_object (node, json_object_new ());
+    return node;
+  }
 }
 
 static void
