@@ -271,6 +271,7 @@ params_new (const char *first_member,
             ...)
 {
   JsonObject *object = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
   va_list args;
 
   va_start (args, first_member);
@@ -278,7 +279,17 @@ params_new (const char *first_member,
     json_object_set_member (object, m, va_arg (args, JsonNode *));
   va_end (args);
 
-  return json_node_init_object (json_node_alloc (), object);
+  json_node_take_object (node, object);
+  return node;
+}
+
+static JsonNode *
+array_node (JsonArray *array)
+{
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_take_array (node, array);
+  return node;
 }
 
 static JsonNode *
@@ -398,7 +409,7 @@ ms_cli_getaccountinfo (MsCliGlobal  *global,
   for (int i = 1; i < argc; i++)
     json_array_add_string_element (names, argv[i]);
   return run_call (global, "getaccountinfo",
-                   params_new ("accounts", json_node_init_array (json_node_alloc (), names), NULL),
+                   params_new ("accounts", array_node (names), NULL),
                    print_accountinfo);
 }
 

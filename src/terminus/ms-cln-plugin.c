@@ -293,7 +293,8 @@ service_started_cb (GObject      *source,
       return;
     }
 
-  empty = json_node_init_object (json_node_alloc (), json_object_new ());
+  empty = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (empty, json_object_new ());
   respond (plugin, plugin->init_id, json_node_copy (empty));
   g_clear_pointer (&plugin->init_id, json_node_unref);
   g_message ("moneysocket terminus ready (embedded relay port %u)",
