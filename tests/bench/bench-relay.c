@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "bench-util.h"
 #include "moneysocket.h"
 
 typedef struct _Bench Bench;
@@ -288,26 +289,6 @@ never (Bench *bench)
   return FALSE;
 }
 
-static int
-compare_int64 (gconstpointer a,
-               gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a;
-  gint64 y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *values,
-            double  p)
-{
-  if (values->len == 0)
-    return 0;
-  g_array_sort (values, compare_int64);
-  return (double) g_array_index (values, gint64, (guint) ((values->len - 1) * p));
-}
-
 static void
 close_all (Bench *bench)
 {
@@ -443,7 +424,7 @@ main (int   argc,
   if (bench.setup_us->len > 0)
     printf ("  pairs formed          %u in %.2f s; setup (serial sample of %u) p50 %.0f µs, "
             "p99 %.0f µs\n", bench.n_paired, elapsed / 1e6, bench.setup_us->len,
-            percentile (bench.setup_us, 0.5), percentile (bench.setup_us, 0.99));
+            bench_percentile (bench.setup_us, 0.5), bench_percentile (bench.setup_us, 0.99));
   else
     printf ("  pairs formed          %u in %.2f s (the first pair only warms up)\n",
             bench.n_paired, elapsed / 1e6);
@@ -482,7 +463,7 @@ main (int   argc,
       bench.measuring = FALSE;
       printf ("  relayed frames/s      %.0f\n", 2.0 * bench.n_round_trips / (elapsed / 1e6));
       printf ("  round trip            p50 %.0f µs, p99 %.0f µs (%" G_GUINT64_FORMAT " samples)\n",
-              percentile (bench.rtt_us, 0.5), percentile (bench.rtt_us, 0.99),
+              bench_percentile (bench.rtt_us, 0.5), bench_percentile (bench.rtt_us, 0.99),
               bench.n_round_trips);
       run_until (drained, &bench, 5000);
     }
