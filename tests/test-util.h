@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -48,5 +48,22 @@ gboolean    ms_test_tick_cb            (gpointer          user_data);
 
 /* Runs the main context for @ms milliseconds (to see that nothing happens). */
 void        ms_test_run_for            (guint             ms);
+
+/* A program run to its end: exit status and everything it printed. */
+typedef struct
+{
+  int    status;
+  char  *out;
+  char  *err;
+} MsTestRun;
+
+void        ms_test_run_clear          (MsTestRun        *run);
+void        ms_test_run_argv           (MsTestRun        *run,
+                                        GPtrArray        *args,
+                                        const char       *stdin_path);
+void        ms_test_remove_tree        (const char       *path);
+gboolean    ms_test_socket_answers     (const char       *path);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MsTestRun, ms_test_run_clear)
 
 G_END_DECLS

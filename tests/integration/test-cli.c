@@ -15,40 +15,13 @@
 
 #define WAIT_MS 10000
 
-typedef struct
-{
-  int    status;
-  char  *out;
-  char  *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static void
-communicate_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 /* Runs the CLI without blocking the main loop (a provider may live in this process). */
 static void
-run_cli (Run        *run,
+run_cli (MsTestRun  *run,
          const char *first,
          ...)
 {
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
   va_list ap;
 
   g_ptr_array_add (args, (char *) g_getenv ("MS_CLI_PATH"));
@@ -56,24 +29,12 @@ run_cli (Run        *run,
   for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
     g_ptr_array_add (args, (char *) a);
   va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  process = g_subprocess_newv ((const char * const *) args->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicate_cb, &result);
-  MS_TEST_WAIT_UNTIL (result != NULL, WAIT_MS);
-  g_assert_true (g_subprocess_communicate_utf8_finish (process, result, &run->out, &run->err,
-                                                       &error));
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
+  ms_test_run_argv (run, args, NULL);
 }
 
 /* Errors: one "error: …" line on stderr, nothing on stdout, non-zero status. */
 static void
-assert_error_line (Run        *run,
+assert_error_line (MsTestRun  *run,
                    const char *contains)
 {
   g_assert_cmpint (run->status, !=, 0);
@@ -100,11 +61,11 @@ parse_object (const char *text)
 static void
 test_beacon (void)
 {
-  g_auto(Run) gen = { 0 };
-  g_auto(Run) dec = { 0 };
-  g_auto(Run) enc = { 0 };
-  g_auto(Run) bad = { 0 };
-  g_auto(Run) usage = { 0 };
+  g_auto(MsTestRun) gen = { 0 };
+  g_auto(MsTestRun) dec = { 0 };
+  g_auto(MsTestRun) enc = { 0 };
+  g_auto(MsTestRun) bad = { 0 };
+  g_auto(MsTestRun) usage = { 0 };
   g_autoptr(JsonObject) decoded = NULL;
   g_autoptr(JsonObject) again = NULL;
   JsonObject *location;
@@ -137,7 +98,7 @@ test_beacon (void)
   g_assert_cmpstr (g_strstrip (enc.out), ==, beacon);
 
   /* The worked example of PROTOCOL.md 3.4. */
-  run_clear (&enc);
+  ms_test_run_clear (&enc);
   run_cli (&enc, "beacon", "encode", "--seed", "3a1f6c2b9d8e7f60514233241506f7e8",
            "--location", "wss://relay.socket.money:443", NULL);
   g_assert_cmpstr (g_strstrip (enc.out), ==,
@@ -146,11 +107,11 @@ test_beacon (void)
   run_cli (&bad, "beacon", "decode", "moneysocket1qqqqqq", NULL);
   assert_error_line (&bad, "beacon:");
 
-  run_clear (&bad);
+  ms_test_run_clear (&bad);
   run_cli (&bad, "beacon", "encode", "--seed", "00", "--location", "ws://h:1", NULL);
   assert_error_line (&bad, "seed");
 
-  run_clear (&bad);
+  ms_test_run_clear (&bad);
   run_cli (&bad, "beacon", "generate", "--location", "http://example.com", NULL);
   assert_error_line (&bad, "location");
 
@@ -170,7 +131,7 @@ test_help (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_auto(Run) run = { 0 };
+      g_auto(MsTestRun) run = { 0 };
 
       run_cli (&run, commands[i][0], commands[i][1], commands[i][2], NULL);
       g_assert_cmpint (run.status, ==, 0);
@@ -182,8 +143,8 @@ static void
 test_bolt11 (void)
 {
   g_autoptr(TestHandler) handler = test_handler_new ();
-  g_auto(Run) run = { 0 };
-  g_auto(Run) bad = { 0 };
+  g_auto(MsTestRun) run = { 0 };
+  g_auto(MsTestRun) bad = { 0 };
   g_autoptr(JsonObject) decoded = NULL;
   g_autofree char *tampered = g_strdup (test_handler_get_bolt11 (handler));
   g_autofree char *uri = g_strdup_printf ("lightning:%s", test_handler_get_bolt11 (handler));
@@ -274,7 +235,7 @@ static void
 test_probe (void)
 {
   Provider p = { 0 };
-  g_auto(Run) run = { 0 };
+  g_auto(MsTestRun) run = { 0 };
   g_autoptr(GPtrArray) events = NULL;
   JsonObject *e;
 
@@ -310,7 +271,7 @@ static void
 test_probe_error (void)
 {
   Provider p = { 0 };
-  g_auto(Run) run = { 0 };
+  g_auto(MsTestRun) run = { 0 };
   g_autoptr(GPtrArray) events = NULL;
   JsonObject *last;
 
@@ -328,7 +289,7 @@ static void
 test_probe_timeout (void)
 {
   Provider p = { 0 };
-  g_auto(Run) run = { 0 };
+  g_auto(MsTestRun) run = { 0 };
   g_autoptr(GPtrArray) events = NULL;
 
   /* Not ready: the probe gets paired but never gets provider info. */
@@ -351,7 +312,7 @@ test_probe_unreachable (void)
   g_autoptr(MsLocation) location = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *str = NULL;
-  g_auto(Run) run = { 0 };
+  g_auto(MsTestRun) run = { 0 };
   guint16 port;
 
   /* A port nobody listens on: bound and closed again. */

@@ -216,17 +216,6 @@ rpc_sync (Test       *test,
 
 /* -- the child terminus ------------------------------------------------------ */
 
-static gboolean
-socket_answers (const char *path)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketAddress) address = g_unix_socket_address_new (path);
-  g_autoptr(GSocketConnection) connection = NULL;
-
-  connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, NULL);
-  return connection != NULL;
-}
-
 static void
 child_start (Test *test)
 {
@@ -244,7 +233,7 @@ child_start (Test *test)
                                              "--listen", "none", NULL);
   g_assert_no_error (error);
 
-  while (!socket_answers (test->socket))
+  while (!ms_test_socket_answers (test->socket))
     {
       if (g_subprocess_get_identifier (test->child) == NULL || g_get_monotonic_time () > deadline)
         {
@@ -558,22 +547,6 @@ replay_unfinished (Test *test)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        remove_tree (child);
-      }
-  g_remove (path);
-}
-
-static void
 test_crash_during_payments (void)
 {
   Test test = { 0 };
@@ -650,7 +623,7 @@ test_crash_during_payments (void)
   g_free (test.data_dir);
   g_free (test.socket);
   g_free (test.log);
-  remove_tree (test.dir);
+  ms_test_remove_tree (test.dir);
   g_free (test.dir);
 }
 

@@ -27,57 +27,6 @@ static LndSwagger *swagger;
 
 /* -- running programs ----------------------------------------------------- */
 
-typedef struct
-{
-  int    status;
-  char  *out;
-  char  *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static void
-communicate_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-/* Runs a program without blocking the main loop (fake nodes live in this process). */
-static void
-run_argv (Run         *run,
-          GPtrArray   *args,
-          const char  *stdin_path)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_ptr_array_add (args, NULL);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  if (stdin_path != NULL)
-    g_subprocess_launcher_set_stdin_file_path (launcher, stdin_path);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicate_cb, &result);
-  MS_TEST_WAIT_UNTIL (result != NULL, WAIT_MS);
-  g_assert_true (g_subprocess_communicate_utf8_finish (process, result, &run->out, &run->err,
-                                                       &error));
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
-}
-
 static JsonObject *
 parse_object (const char *text)
 {
@@ -116,22 +65,6 @@ terminus_init (Terminus *t)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        remove_tree (child);
-      }
-  g_remove (path);
-}
-
-static void
 terminus_clear (Terminus *t)
 {
   if (t->process != NULL)
@@ -140,7 +73,7 @@ terminus_clear (Terminus *t)
       g_subprocess_wait (t->process, NULL, NULL);
       g_clear_object (&t->process);
     }
-  remove_tree (t->dir);
+  ms_test_remove_tree (t->dir);
   g_free (t->dir);
   g_free (t->data_dir);
   g_free (t->socket);
@@ -179,17 +112,6 @@ launcher_for (Terminus *t)
   return launcher;
 }
 
-static gboolean
-socket_answers (const char *path)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketAddress) address = g_unix_socket_address_new (path);
-  g_autoptr(GSocketConnection) connection = NULL;
-
-  connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, NULL);
-  return connection != NULL;
-}
-
 static char *
 terminus_log (Terminus *t)
 {
@@ -220,7 +142,7 @@ terminus_start (Terminus *t)
   t->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
-  while (!socket_answers (t->socket))
+  while (!ms_test_socket_answers (t->socket))
     {
       if (g_subprocess_get_identifier (t->process) == NULL || g_get_monotonic_time () > deadline)
         {
@@ -265,7 +187,7 @@ terminus_stop (Terminus *t)
 /* moneysocket-cli --rpc-socket … ARGS */
 static void
 cli (Terminus   *t,
-     Run        *run,
+     MsTestRun  *run,
      const char *first,
      ...)
 {
@@ -279,7 +201,7 @@ cli (Terminus   *t,
   for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
     g_ptr_array_add (args, (char *) a);
   va_end (ap);
-  run_argv (run, args, NULL);
+  ms_test_run_argv (run, args, NULL);
 }
 
 /* moneysocket-cli --json …, which must succeed; its result. */
@@ -289,7 +211,7 @@ cli_json (Terminus   *t,
           ...)
 {
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_auto(Run) run = { 0 };
+  g_auto(MsTestRun) run = { 0 };
   va_list ap;
 
   g_ptr_array_add (args, (char *) g_getenv ("MS_CLI_PATH"));
@@ -300,7 +222,7 @@ cli_json (Terminus   *t,
   for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
     g_ptr_array_add (args, (char *) a);
   va_end (ap);
-  run_argv (&run, args, NULL);
+  ms_test_run_argv (&run, args, NULL);
   if (run.status != 0)
     g_error ("moneysocket-cli %s failed (%d): %s", first, run.status, run.err);
   g_assert_cmpstr (run.err, ==, "");
@@ -308,7 +230,7 @@ cli_json (Terminus   *t,
 }
 
 static void
-assert_cli_error (Run        *run,
+assert_cli_error (MsTestRun  *run,
                   int         status,
                   const char *contains)
 {
@@ -375,7 +297,7 @@ probe (const char *beacon,
        ...)
 {
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_auto(Run) run = { 0 };
+  g_auto(MsTestRun) run = { 0 };
   GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   g_auto(GStrv) lines = NULL;
   va_list ap;
@@ -389,7 +311,7 @@ probe (const char *beacon,
   for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
     g_ptr_array_add (args, (char *) a);
   va_end (ap);
-  run_argv (&run, args, NULL);
+  ms_test_run_argv (&run, args, NULL);
 
   lines = g_strsplit (run.out, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
@@ -483,8 +405,8 @@ test_demo_flow (void)
   g_autoptr(GPtrArray) again = NULL;
   g_autofree char *beacon = NULL;
   g_autofree char *log = NULL;
-  g_auto(Run) table = { 0 };
-  g_auto(Run) csv = { 0 };
+  g_auto(MsTestRun) table = { 0 };
+  g_auto(MsTestRun) csv = { 0 };
   JsonObject *node;
   JsonArray *list;
   const char *bolt11;
@@ -557,13 +479,13 @@ test_demo_errors (void)
   g_autoptr(JsonObject) removed = NULL;
   g_autoptr(JsonObject) cleared = NULL;
   g_autofree char *beacon = NULL;
-  g_auto(Run) unknown = { 0 };
-  g_auto(Run) too_much = { 0 };
-  g_auto(Run) bad_amount = { 0 };
-  g_auto(Run) busy = { 0 };
-  g_auto(Run) over_cap = { 0 };
-  g_auto(Run) bad_seed = { 0 };
-  g_auto(Run) usage = { 0 };
+  g_auto(MsTestRun) unknown = { 0 };
+  g_auto(MsTestRun) too_much = { 0 };
+  g_auto(MsTestRun) bad_amount = { 0 };
+  g_auto(MsTestRun) busy = { 0 };
+  g_auto(MsTestRun) over_cap = { 0 };
+  g_auto(MsTestRun) bad_seed = { 0 };
+  g_auto(MsTestRun) usage = { 0 };
   g_autoptr(JsonObject) invoice = NULL;
 
   start_demo (&t);
@@ -711,10 +633,10 @@ test_secrets_file (void)
   g_autoptr(GPtrArray) args2 = g_ptr_array_new ();
   g_autoptr(GPtrArray) args3 = g_ptr_array_new ();
   g_autoptr(GPtrArray) args4 = g_ptr_array_new ();
-  g_auto(Run) stored = { 0 };
-  g_auto(Run) open_file = { 0 };
-  g_auto(Run) unknown = { 0 };
-  g_auto(Run) missing = { 0 };
+  g_auto(MsTestRun) stored = { 0 };
+  g_auto(MsTestRun) open_file = { 0 };
+  g_auto(MsTestRun) unknown = { 0 };
+  g_auto(MsTestRun) missing = { 0 };
   g_autofree char *secrets = NULL;
   g_autofree char *lax = NULL;
   g_autofree char *macaroon = NULL;
@@ -733,7 +655,7 @@ test_secrets_file (void)
   g_ptr_array_add (args, secrets);
   g_ptr_array_add (args, (char *) "--set-secret");
   g_ptr_array_add (args, (char *) "lnd-macaroon");
-  run_argv (&stored, args, macaroon);
+  ms_test_run_argv (&stored, args, macaroon);
   g_assert_cmpint (stored.status, ==, 0);
   g_assert_cmpint (g_stat (secrets, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
@@ -749,7 +671,7 @@ test_secrets_file (void)
   g_ptr_array_add (args2, lax);
   g_ptr_array_add (args2, (char *) "--set-secret");
   g_ptr_array_add (args2, (char *) "cln-rest-rune");
-  run_argv (&open_file, args2, macaroon);
+  ms_test_run_argv (&open_file, args2, macaroon);
   g_assert_cmpint (open_file.status, ==, 1);
   g_assert_nonnull (strstr (open_file.err, "chmod 600"));
 
@@ -758,7 +680,7 @@ test_secrets_file (void)
   g_ptr_array_add (args3, secrets);
   g_ptr_array_add (args3, (char *) "--set-secret");
   g_ptr_array_add (args3, (char *) "password");
-  run_argv (&unknown, args3, macaroon);
+  ms_test_run_argv (&unknown, args3, macaroon);
   g_assert_cmpint (unknown.status, ==, 64);
 
   /* A backend whose credential is missing says how to store it. */
@@ -773,7 +695,7 @@ test_secrets_file (void)
   g_ptr_array_add (args4, (char *) "cln-rest");
   g_ptr_array_add (args4, (char *) "--node-url");
   g_ptr_array_add (args4, (char *) "https://127.0.0.1:1");
-  run_argv (&missing, args4, NULL);
+  ms_test_run_argv (&missing, args4, NULL);
   g_assert_cmpint (missing.status, ==, 1);
   g_assert_nonnull (strstr (missing.err, "--set-secret cln-rest-rune"));
 }
@@ -809,7 +731,7 @@ store_secret (Node       *n,
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autofree char *input = g_build_filename (n->t.dir, "credential", NULL);
   g_autofree char *secrets = g_build_filename (n->t.dir, "secrets", NULL);
-  g_auto(Run) run = { 0 };
+  g_auto(MsTestRun) run = { 0 };
 
   g_assert_true (g_file_set_contents (input, data, len, NULL));
   g_ptr_array_add (args, (char *) g_getenv ("MS_TERMINUS_PATH"));
@@ -817,7 +739,7 @@ store_secret (Node       *n,
   g_ptr_array_add (args, secrets);
   g_ptr_array_add (args, (char *) "--set-secret");
   g_ptr_array_add (args, (char *) key);
-  run_argv (&run, args, input);
+  ms_test_run_argv (&run, args, input);
   g_assert_cmpint (run.status, ==, 0);
   g_remove (input);
   terminus_arg (&n->t, "--secrets-file", secrets, NULL);
@@ -1328,7 +1250,7 @@ test_cln_plugin (void)
   g_assert_nonnull (json_object_get_object_member (init, "result"));
   g_assert_false (json_object_has_member (json_object_get_object_member (init, "result"),
                                           "disable"));
-  g_assert_true (socket_answers (t.socket));
+  g_assert_true (ms_test_socket_answers (t.socket));
 
   /* Its data lives with the node's. */
   {
