@@ -94,18 +94,8 @@ respond (Plugin   *plugin,
          JsonNode *id,
          JsonNode *result)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) root = ms_jsonrpc_result_new (id, result);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "jsonrpc");
-  json_builder_add_string_value (builder, "2.0");
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_value (builder, json_node_copy (id));
-  json_builder_set_member_name (builder, "result");
-  json_builder_add_value (builder, result);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
   send_node (plugin, root);
 }
 
@@ -115,23 +105,8 @@ respond_error (Plugin     *plugin,
                int         code,
                const char *message)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) root = ms_jsonrpc_error_new (id, code, message);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "jsonrpc");
-  json_builder_add_string_value (builder, "2.0");
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_value (builder, json_node_copy (id));
-  json_builder_set_member_name (builder, "error");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_int_value (builder, code);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
   send_node (plugin, root);
 }
 
@@ -474,7 +449,7 @@ handle_message (Plugin     *plugin,
   else if (g_str_equal (method, "shutdown"))
     g_main_loop_quit (plugin->loop);
   else if (id != NULL)
-    respond_error (plugin, id, -32601, "unknown method");
+    respond_error (plugin, id, MS_JSONRPC_METHOD_NOT_FOUND, "unknown method");
 }
 
 /* -- input -------------------------------------------------------------------- */

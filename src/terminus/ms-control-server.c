@@ -20,12 +20,6 @@
 
 #define MAX_LINE (1024 * 1024)
 
-/* JSON-RPC 2.0 error codes. */
-#define PARSE_ERROR      -32700
-#define INVALID_REQUEST  -32600
-#define METHOD_NOT_FOUND -32601
-#define INVALID_PARAMS   -32602
-#define APP_ERROR        -32000
 
 struct _MsControlServer
 {
@@ -101,19 +95,8 @@ static void
 respond (Call     *call,
          JsonNode *result)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) root = ms_jsonrpc_result_new (call->id, result);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "jsonrpc");
-  json_builder_add_string_value (builder, "2.0");
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_value (builder, call->id != NULL ? json_node_copy (call->id)
-                                                    : json_node_new (JSON_NODE_NULL));
-  json_builder_set_member_name (builder, "result");
-  json_builder_add_value (builder, result);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
   write_line (call->client, root);
 }
 
@@ -123,23 +106,8 @@ respond_error (Client     *client,
                int         code,
                const char *message)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) root = ms_jsonrpc_error_new (id, code, message);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "jsonrpc");
-  json_builder_add_string_value (builder, "2.0");
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_value (builder, id != NULL ? json_node_copy (id) : json_node_new (JSON_NODE_NULL));
-  json_builder_set_member_name (builder, "error");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_int_value (builder, code);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
   write_line (client, root);
 }
 
@@ -147,7 +115,7 @@ static void
 call_fail (Call         *call,
            const GError *error)
 {
-  respond_error (call->client, call->id, APP_ERROR, error->message);
+  respond_error (call->client, call->id, MS_JSONRPC_APP_ERROR, error->message);
 }
 
 /* -- account descriptions -------------------------------------------------- */
@@ -707,7 +675,7 @@ dispatch (Client     *client,
               g_autofree char *text = g_strdup_printf ("unknown account: %s",
                                                        name != NULL ? name : "(none given)");
 
-              respond_error (client, id, INVALID_PARAMS, text);
+              respond_error (client, id, MS_JSONRPC_INVALID_PARAMS, text);
               return;
             }
           call->account = g_object_ref (account);
@@ -716,12 +684,12 @@ dispatch (Client     *client,
       if (methods[i].func (call, &message))
         g_steal_pointer (&call);
       else
-        respond_error (client, id, INVALID_PARAMS, message);
+        respond_error (client, id, MS_JSONRPC_INVALID_PARAMS, message);
       return;
     }
 
   message = g_strdup_printf ("unknown method: %s", method);
-  respond_error (client, id, METHOD_NOT_FOUND, message);
+  respond_error (client, id, MS_JSONRPC_METHOD_NOT_FOUND, message);
 }
 
 static void
@@ -738,7 +706,7 @@ handle_line (Client     *client,
   if (!json_parser_load_from_data (parser, line, len, NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
-      respond_error (client, NULL, PARSE_ERROR, "not a JSON object");
+      respond_error (client, NULL, MS_JSONRPC_PARSE_ERROR, "not a JSON object");
       return;
     }
 
@@ -751,7 +719,7 @@ handle_line (Client     *client,
       method == NULL || (params != NULL && !JSON_NODE_HOLDS_OBJECT (params) &&
                          !JSON_NODE_HOLDS_NULL (params)))
     {
-      respond_error (client, id, INVALID_REQUEST,
+      respond_error (client, id, MS_JSONRPC_INVALID_REQUEST,
                      "a JSON-RPC 2.0 request needs \"jsonrpc\": \"2.0\", a method and object params");
       return;
     }
@@ -781,7 +749,7 @@ line_read_cb (GObject      *source,
 
   if (len > MAX_LINE)
     {
-      respond_error (client, NULL, INVALID_REQUEST, "request too long");
+      respond_error (client, NULL, MS_JSONRPC_INVALID_REQUEST, "request too long");
       client_free (client);
       return;
     }

@@ -251,3 +251,52 @@ ms_json_object_member_boolean (JsonObject *object,
 
   return node != NULL ? json_node_get_boolean (node) : fallback;
 }
+
+static void
+begin_answer (JsonBuilder *builder,
+              JsonNode    *id)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "jsonrpc");
+  json_builder_add_string_value (builder, "2.0");
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_value (builder, id != NULL ? json_node_copy (id)
+                                              : json_node_new (JSON_NODE_NULL));
+}
+
+/* Takes @result. */
+JsonNode *
+ms_jsonrpc_result_new (JsonNode *id,
+                       JsonNode *result)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (result != NULL, NULL);
+
+  begin_answer (builder, id);
+  json_builder_set_member_name (builder, "result");
+  json_builder_add_value (builder, result);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+JsonNode *
+ms_jsonrpc_error_new (JsonNode   *id,
+                      int         code,
+                      const char *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (message != NULL, NULL);
+
+  begin_answer (builder, id);
+  json_builder_set_member_name (builder, "error");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_int_value (builder, code);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}

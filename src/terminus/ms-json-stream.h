@@ -31,6 +31,20 @@ char         *ms_json_stream_pop  (MsJsonStream  *self,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MsJsonStream, ms_json_stream_free)
 
+/* JSON-RPC 2.0 error codes. */
+#define MS_JSONRPC_PARSE_ERROR      -32700
+#define MS_JSONRPC_INVALID_REQUEST  -32600
+#define MS_JSONRPC_METHOD_NOT_FOUND -32601
+#define MS_JSONRPC_INVALID_PARAMS   -32602
+#define MS_JSONRPC_APP_ERROR        -32000
+
+/* JSON-RPC 2.0 answers to the request @id (NULL: the id was unreadable). */
+JsonNode     *ms_jsonrpc_result_new        (JsonNode      *id,
+                                            JsonNode      *result) G_GNUC_WARN_UNUSED_RESULT;
+JsonNode     *ms_jsonrpc_error_new         (JsonNode      *id,
+                                            int            code,
+                                            const char    *message) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Members of a request that may be absent or of the wrong type: NULL then, never a warning. */
 JsonObject   *ms_json_object_member_object (JsonObject    *object,
                                             const char    *name);
