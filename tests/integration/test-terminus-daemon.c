@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -581,6 +582,60 @@ test_demo_restart (void)
   g_assert_cmpint (json_object_get_int_member (find_event (events, "provider_info"), "msats"),
                    ==, 123456);
   terminus_stop (&t);
+}
+
+/*
+ * Through a stand-alone moneysocket-relay: listen beacons point at it, the
+ * app meets the account there, and pays another account's invoice.
+ */
+static void
+test_demo_external_relay (void)
+{
+  g_auto(Terminus) t = { 0 };
+  g_autoptr(GSubprocess) relay = NULL;
+  g_autoptr(GDataInputStream) relay_out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) payer = NULL;
+  g_autoptr(JsonObject) payee = NULL;
+  g_autoptr(JsonObject) invoice = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(MsBeacon) decoded = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *beacon = NULL;
+  const char *url;
+
+  relay = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                            &error, g_getenv ("MS_RELAY_PATH"), "--port", "0", NULL);
+  g_assert_no_error (error);
+  relay_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (relay));
+  line = g_data_input_stream_read_line (relay_out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  url = line + strlen ("listening on ");
+
+  terminus_init (&t);
+  terminus_arg (&t, "--listen", "none", "--relay", url, NULL);
+  terminus_start (&t);
+
+  payer = cli_json (&t, "create", "100000", "-a", "payer", NULL);
+  payee = cli_json (&t, "create", "100000", "-a", "payee", NULL);
+  beacon = listen_beacon (&t, "payer");
+  decoded = ms_beacon_decode (beacon, strlen (beacon), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ms_location_get_port (ms_beacon_get_location (decoded, 0)), ==,
+                    (guint) atoi (strrchr (url, ':') + 1));
+
+  invoice = cli_json (&t, "invoice", "payee", "2500", NULL);
+  events = probe (beacon, "--pay", json_object_get_string_member (invoice, "bolt11"), NULL);
+  g_assert_cmpint (json_object_get_int_member (find_event (events, "provider_info"), "msats"),
+                   ==, 100000);
+  g_assert_cmpuint (strlen (event_string (events, "preimage", "preimage")), ==, 64);
+  g_assert_cmpint (balance_of (&t, "payer"), ==, 97500);
+  g_assert_cmpint (balance_of (&t, "payee"), ==, 102500);
+
+  terminus_stop (&t);
+  g_subprocess_send_signal (relay, SIGTERM);
+  g_assert_true (g_subprocess_wait (relay, NULL, NULL));
 }
 
 /* Everything from a key file in $XDG_CONFIG_HOME; bad files are refused with the reason. */
@@ -1334,6 +1389,7 @@ main (int   argc,
   g_test_add_func ("/terminus-daemon/demo/flow", test_demo_flow);
   g_test_add_func ("/terminus-daemon/demo/errors", test_demo_errors);
   g_test_add_func ("/terminus-daemon/demo/restart", test_demo_restart);
+  g_test_add_func ("/terminus-daemon/demo/external-relay", test_demo_external_relay);
   g_test_add_func ("/terminus-daemon/config-file", test_config_file);
   g_test_add_func ("/terminus-daemon/secrets-file", test_secrets_file);
 
