@@ -777,11 +777,13 @@ node_clear (Node *n)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Node, node_clear)
 
+/* Through --set-secret: into the Secret Service, or a 0600 file. */
 static void
 store_secret (Node       *n,
               const char *key,
               const void *data,
-              gsize       len)
+              gsize       len,
+              gboolean    keyring)
 {
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autofree char *input = g_build_filename (n->t.dir, "credential", NULL);
@@ -790,14 +792,19 @@ store_secret (Node       *n,
 
   g_assert_true (g_file_set_contents (input, data, len, NULL));
   g_ptr_array_add (args, (char *) g_getenv ("MS_TERMINUS_PATH"));
-  g_ptr_array_add (args, (char *) "--secrets-file");
-  g_ptr_array_add (args, secrets);
+  if (!keyring)
+    {
+      g_ptr_array_add (args, (char *) "--secrets-file");
+      g_ptr_array_add (args, secrets);
+    }
   g_ptr_array_add (args, (char *) "--set-secret");
   g_ptr_array_add (args, (char *) key);
   ms_test_run_argv (&run, args, input);
   g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.err, keyring ? "Secret Service" : secrets));
   g_remove (input);
-  terminus_arg (&n->t, "--secrets-file", secrets, NULL);
+  if (!keyring)
+    terminus_arg (&n->t, "--secrets-file", secrets, NULL);
 }
 
 static GTlsCertificate *
@@ -863,7 +870,8 @@ start_cln_rest (Node *n)
   g_assert_no_error (error);
   g_assert_true (fake_cln_listen_rest (n->cln, cert, &error));
   g_assert_no_error (error);
-  store_secret (n, "cln-rest-rune", FAKE_CLN_RUNE, strlen (FAKE_CLN_RUNE));
+  /* The rune in the desktop's Secret Service, as a user would keep it. */
+  store_secret (n, "cln-rest-rune", FAKE_CLN_RUNE, strlen (FAKE_CLN_RUNE), TRUE);
   terminus_arg (&n->t, "--backend", "cln-rest", "--node-url", fake_cln_get_rest_url (n->cln),
                 "--node-cert", g_getenv ("MS_TEST_TLS_CERT"), NULL);
   node_start (n);
@@ -881,7 +889,8 @@ start_lnd (Node *n)
   g_assert_true (fake_lnd_start (n->lnd, &error));
   g_assert_no_error (error);
   macaroon = fake_lnd_get_macaroon (n->lnd);
-  store_secret (n, "lnd-macaroon", g_bytes_get_data (macaroon, NULL), g_bytes_get_size (macaroon));
+  store_secret (n, "lnd-macaroon", g_bytes_get_data (macaroon, NULL), g_bytes_get_size (macaroon),
+                FALSE);
   terminus_arg (&n->t, "--backend", "lnd-rest", "--node-url", fake_lnd_get_url (n->lnd),
                 "--node-cert", g_getenv ("MS_TEST_TLS_CERT"), NULL);
   node_start (n);
@@ -1110,7 +1119,7 @@ test_cln_rest_bad_rune (void)
   n.cln = fake_cln_new (contracts_dir, &error);
   g_assert_no_error (error);
   g_assert_true (fake_cln_listen_rest (n.cln, cert, &error));
-  store_secret (&n, "cln-rest-rune", wrong, strlen (wrong));
+  store_secret (&n, "cln-rest-rune", wrong, strlen (wrong), FALSE);
   terminus_arg (&n.t, "--backend", "cln-rest", "--node-url", fake_cln_get_rest_url (n.cln),
                 "--node-cert", g_getenv ("MS_TEST_TLS_CERT"), "--listen", "none", NULL);
   terminus_start (&n.t);
