@@ -1323,6 +1323,10 @@ test_newer_schema (Fixture       *f,
 
   assert_open_fails (f->path, MS_LIGHTNING_ERROR, MS_LIGHTNING_ERROR_PROTOCOL, "newer version");
   g_assert_cmpint (db_query_int (f->path, "PRAGMA user_version"), ==, 99);
+
+  /* A damaged header can hold a negative version (found by fuzz-demo-ledger). */
+  db_exec (f->path, "PRAGMA user_version = -201326592");
+  assert_open_fails (f->path, MS_LIGHTNING_ERROR, MS_LIGHTNING_ERROR_PROTOCOL, "damaged");
 }
 
 static void

@@ -607,6 +607,15 @@ prepare_schema_locked (MsDemoLedger  *self,
       return FALSE;
     }
 
+  /* user_version is a signed 32-bit field: a damaged header can make it negative. */
+  if (version < 0)
+    {
+      g_set_error (error, MS_LIGHTNING_ERROR, MS_LIGHTNING_ERROR_PROTOCOL,
+                   "demo ledger database %s is damaged (schema version %" G_GINT64_FORMAT ")",
+                   self->path, version);
+      return FALSE;
+    }
+
   if (version > SCHEMA_VERSION)
     {
       g_set_error (error, MS_LIGHTNING_ERROR, MS_LIGHTNING_ERROR_PROTOCOL,
