@@ -32,6 +32,8 @@ static const MsCliCommand commands[] = {
   { "create", N_("Create an account from the node’s balance"), ms_cli_create },
   /* Translators: summary of the "rm" command in --help */
   { "rm", N_("Remove an account"), ms_cli_rm },
+  /* Translators: summary of the "set" command in --help */
+  { "set", N_("Rename an account, set its cap or what apps may do"), ms_cli_set },
   /* Translators: summary of the "listen" command in --help */
   { "listen", N_("Make a beacon that reaches an account"), ms_cli_listen },
   /* Translators: summary of the "connect" command in --help */

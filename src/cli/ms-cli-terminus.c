@@ -540,6 +540,115 @@ ms_cli_rm (MsCliGlobal  *global,
   return run_call (global, "rm", params_new ("account", str (argv[1]), NULL), print_removed);
 }
 
+/* -- set ------------------------------------------------------------------ */
+
+static void
+print_set (JsonObject *result)
+{
+  g_autofree char *cap = int_member (result, "cap_msat") != 0
+                         ? group_digits (int_member (result, "cap_msat"))
+                         : g_strdup (_("none"));
+  gboolean may_pay = json_object_get_boolean_member_with_default (result, "may_pay", FALSE);
+  gboolean may_receive = json_object_get_boolean_member_with_default (result, "may_receive",
+                                                                      FALSE);
+
+  printf ("%-12s %s (%s)\n", _("Account"), string_member (result, "name"),
+          string_member (result, "uuid"));
+  printf ("%-12s %s%s\n", _("Cap"), cap, int_member (result, "cap_msat") != 0 ? " msat" : "");
+  printf ("%-12s %s\n", _("May pay"), may_pay ? _("yes") : _("no"));
+  printf ("%-12s %s\n", _("May receive"), may_receive ? _("yes") : _("no"));
+}
+
+/* "yes"/"no" (and true/false, on/off) for a flag option. */
+static gboolean
+parse_yes_no (const char  *option,
+              const char  *text,
+              gboolean    *value,
+              GError     **error)
+{
+  if (g_ascii_strcasecmp (text, "yes") == 0 || g_ascii_strcasecmp (text, "true") == 0 ||
+      g_ascii_strcasecmp (text, "on") == 0)
+    *value = TRUE;
+  else if (g_ascii_strcasecmp (text, "no") == 0 || g_ascii_strcasecmp (text, "false") == 0 ||
+           g_ascii_strcasecmp (text, "off") == 0)
+    *value = FALSE;
+  else
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("%s takes yes or no, not “%s”"), option, text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+ms_cli_set (MsCliGlobal  *global,
+            int           argc,
+            char        **argv)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *cap_text = NULL;
+  g_autofree char *may_pay_text = NULL;
+  g_autofree char *may_receive_text = NULL;
+  const GOptionEntry entries[] = {
+    { "account-name", 'a', 0, G_OPTION_ARG_STRING, &name,
+      N_("Rename the account"), N_("NAME") },
+    { "cap", 'c', 0, G_OPTION_ARG_STRING, &cap_text,
+      N_("Most the account may hold from receiving (“none”: no limit)"), N_("AMOUNT") },
+    { "may-pay", 0, 0, G_OPTION_ARG_STRING, &may_pay_text,
+      N_("Whether apps may pay invoices from the account"), N_("yes|no") },
+    { "may-receive", 0, 0, G_OPTION_ARG_STRING, &may_receive_text,
+      N_("Whether apps may ask for invoices that credit the account"), N_("yes|no") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  JsonNode *params;
+  guint64 cap = 0;
+  gboolean may_pay = TRUE;
+  gboolean may_receive = TRUE;
+  int status = parse_command (_("ACCOUNT"),
+                              _("Rename an account, set its receive cap, or whether apps may pay "
+                                "from it or receive into it. Connected apps are told at once."),
+                              entries, 1, FALSE, &argc, &argv);
+
+  if (status != MS_CLI_EXIT_OK)
+    return status;
+
+  if ((cap_text != NULL && !g_str_equal (cap_text, "none") &&
+       !parse_msat (cap_text, &cap, &error)) ||
+      (may_pay_text != NULL && !parse_yes_no ("--may-pay", may_pay_text, &may_pay, &error)) ||
+      (may_receive_text != NULL &&
+       !parse_yes_no ("--may-receive", may_receive_text, &may_receive, &error)))
+    {
+      ms_cli_fail_error (error);
+      return MS_CLI_EXIT_USAGE;
+    }
+  if (name == NULL && cap_text == NULL && may_pay_text == NULL && may_receive_text == NULL)
+    {
+      ms_cli_fail (_("set needs at least one of --account-name, --cap, --may-pay, "
+                     "--may-receive; see --help"));
+      return MS_CLI_EXIT_USAGE;
+    }
+  if (name != NULL && *name == '\0')
+    {
+      ms_cli_fail (_("an account name may not be empty"));
+      return MS_CLI_EXIT_USAGE;
+    }
+
+  params = params_new ("account", str (argv[1]), NULL);
+  object = json_node_get_object (params);
+  if (name != NULL)
+    json_object_set_string_member (object, "name", name);
+  if (cap_text != NULL)
+    json_object_set_int_member (object, "cap_msat", (gint64) cap);
+  if (may_pay_text != NULL)
+    json_object_set_boolean_member (object, "may_pay", may_pay);
+  if (may_receive_text != NULL)
+    json_object_set_boolean_member (object, "may_receive", may_receive);
+  return run_call (global, "set", params, print_set);
+}
+
 /* -- listen / connect / clear --------------------------------------------- */
 
 static void

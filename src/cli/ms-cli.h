@@ -73,6 +73,9 @@ int   ms_cli_create             (MsCliGlobal   *global,
 int   ms_cli_rm                 (MsCliGlobal   *global,
                                 int            argc,
                                 char         **argv);
+int   ms_cli_set                (MsCliGlobal   *global,
+                                int            argc,
+                                char         **argv);
 int   ms_cli_listen             (MsCliGlobal   *global,
                                 int            argc,
                                 char         **argv);

@@ -18,7 +18,7 @@ MsAccount *_ms_account_new               (MsTerminus             *terminus,
                                           const MsAccountRecord  *record);
 void       _ms_account_update            (MsAccount              *self,
                                           const MsAccountRecord  *record);
-void       _ms_account_set_balance       (MsAccount              *self,
+gboolean   _ms_account_set_balance       (MsAccount              *self,
                                           guint64                 balance_msat,
                                           guint64                 reserved_msat);
 void       _ms_account_add_stack         (MsAccount              *self,

@@ -803,6 +803,164 @@ ms_account_store_create_account_finish (MsAccountStore  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+typedef struct
+{
+  gint64           account_id;
+  MsAccountChanges changes;
+  char            *name;
+} UpdateData;
+
+static void
+update_data_free (gpointer data)
+{
+  UpdateData *d = data;
+
+  g_free (d->name);
+  g_free (d);
+}
+
+static const char *
+yes_no (gboolean value)
+{
+  return value ? "yes" : "no";
+}
+
+static void
+describe_cap (GString *detail,
+              guint64  cap_msat)
+{
+  if (cap_msat == 0)
+    g_string_append (detail, "none");
+  else
+    g_string_append_printf (detail, "%" G_GUINT64_FORMAT " msat", cap_msat);
+}
+
+/* Changes that are no change are left out of the receipt. */
+static gboolean
+update_account_op (MsAccountStore  *self,
+                   gpointer         data,
+                   GTask           *task,
+                   GError         **error)
+{
+  UpdateData *d = data;
+  const MsAccountChanges *c = &d->changes;
+  g_autoptr(MsAccountRecord) record = NULL;
+  g_autoptr(GString) detail = g_string_new (NULL);
+  MsAccountRecord *updated;
+
+  if (!begin (self, error))
+    return FALSE;
+
+  if ((record = load_account (self, d->account_id, error)) == NULL)
+    goto fail;
+
+  if ((c->what & MS_ACCOUNT_CHANGE_NAME) && !g_str_equal (c->name, record->name))
+    {
+      if (name_taken (self, c->name))
+        {
+          g_set_error (error, MS_STORE_ERROR, MS_STORE_ERROR_CONFLICT,
+                       "store: an account named “%s” exists already", c->name);
+          goto fail;
+        }
+      g_string_append_printf (detail, "%sname “%s” → “%s”", detail->len ? "; " : "",
+                              record->name, c->name);
+      g_free (record->name);
+      record->name = g_strdup (c->name);
+    }
+  if ((c->what & MS_ACCOUNT_CHANGE_CAP) && c->cap_msat != record->cap_msat)
+    {
+      g_string_append_printf (detail, "%scap ", detail->len ? "; " : "");
+      describe_cap (detail, record->cap_msat);
+      g_string_append (detail, " → ");
+      describe_cap (detail, c->cap_msat);
+      record->cap_msat = c->cap_msat;
+    }
+  if ((c->what & MS_ACCOUNT_CHANGE_MAY_PAY) && !c->may_pay != !record->may_pay)
+    {
+      g_string_append_printf (detail, "%smay pay %s → %s", detail->len ? "; " : "",
+                              yes_no (record->may_pay), yes_no (c->may_pay));
+      record->may_pay = c->may_pay;
+    }
+  if ((c->what & MS_ACCOUNT_CHANGE_MAY_RECEIVE) && !c->may_receive != !record->may_receive)
+    {
+      g_string_append_printf (detail, "%smay receive %s → %s", detail->len ? "; " : "",
+                              yes_no (record->may_receive), yes_no (c->may_receive));
+      record->may_receive = c->may_receive;
+    }
+
+  if (detail->len == 0)
+    {
+      rollback (self);
+      g_task_return_pointer (task, g_steal_pointer (&record),
+                             (GDestroyNotify) ms_account_record_free);
+      return TRUE;
+    }
+
+  if (!sql_step_done (self,
+                      sql_prepare (self, error,
+                                   "UPDATE accounts SET name = ?, cap_msat = ?, may_pay = ?, "
+                                   "may_receive = ? WHERE id = ?", "siiii", record->name,
+                                   (gint64) record->cap_msat, (gint64) record->may_pay,
+                                   (gint64) record->may_receive, d->account_id),
+                      error) ||
+      !add_receipt (self, d->account_id, 0, "changed", NULL, 0, 0, NULL, NULL, NULL, detail->str,
+                    error))
+    goto fail;
+
+  updated = load_account (self, d->account_id, error);
+  if (updated == NULL || !commit (self, error))
+    {
+      ms_account_record_free (updated);
+      goto fail;
+    }
+
+  g_task_return_pointer (task, updated, (GDestroyNotify) ms_account_record_free);
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+/*
+ * Renames an account, sets its receive cap or what it may do, in one
+ * transaction with a "changed" receipt saying what changed.
+ */
+void
+ms_account_store_update_account_async (MsAccountStore         *self,
+                                       gint64                  account_id,
+                                       const MsAccountChanges *changes,
+                                       GCancellable           *cancellable,
+                                       GAsyncReadyCallback     callback,
+                                       gpointer                user_data)
+{
+  UpdateData *d;
+
+  g_return_if_fail (MS_IS_ACCOUNT_STORE (self));
+  g_return_if_fail (changes != NULL);
+  g_return_if_fail (!(changes->what & MS_ACCOUNT_CHANGE_NAME) ||
+                    (changes->name != NULL && *changes->name != '\0'));
+  g_return_if_fail (changes->cap_msat <= G_MAXINT64);
+
+  d = g_new0 (UpdateData, 1);
+  d->account_id = account_id;
+  d->changes = *changes;
+  d->name = g_strdup (changes->name);
+  d->changes.name = d->name;
+  run_op (self, ms_account_store_update_account_async, update_account_op, d, update_data_free,
+          cancellable, callback, user_data);
+}
+
+MsAccountRecord *
+ms_account_store_update_account_finish (MsAccountStore  *self,
+                                        GAsyncResult    *result,
+                                        GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static gboolean
 remove_account_op (MsAccountStore  *self,
                    gpointer         data,

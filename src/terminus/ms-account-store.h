@@ -37,6 +37,24 @@ typedef struct
   gint64   created_at;      /* UNIX seconds */
 } MsAccountRecord;
 
+/* What `set` changes on an account; members whose flag is not set are kept. */
+typedef enum
+{
+  MS_ACCOUNT_CHANGE_NAME        = 1 << 0,
+  MS_ACCOUNT_CHANGE_CAP         = 1 << 1,
+  MS_ACCOUNT_CHANGE_MAY_PAY     = 1 << 2,
+  MS_ACCOUNT_CHANGE_MAY_RECEIVE = 1 << 3,
+} MsAccountChangeFlags;
+
+typedef struct
+{
+  MsAccountChangeFlags what;
+  const char          *name;
+  guint64              cap_msat;      /* 0 = no cap */
+  gboolean             may_pay;
+  gboolean             may_receive;
+} MsAccountChanges;
+
 typedef struct
 {
   gint64   id;
@@ -136,6 +154,16 @@ void              ms_account_store_create_account_async (MsAccountStore   *self,
                                                         GAsyncReadyCallback callback,
                                                         gpointer           user_data);
 MsAccountRecord  *ms_account_store_create_account_finish (MsAccountStore  *self,
+                                                        GAsyncResult      *result,
+                                                        GError           **error);
+
+void              ms_account_store_update_account_async (MsAccountStore   *self,
+                                                        gint64             account_id,
+                                                        const MsAccountChanges *changes,
+                                                        GCancellable      *cancellable,
+                                                        GAsyncReadyCallback callback,
+                                                        gpointer           user_data);
+MsAccountRecord  *ms_account_store_update_account_finish (MsAccountStore  *self,
                                                         GAsyncResult      *result,
                                                         GError           **error);
 

@@ -406,18 +406,41 @@ void
 _ms_account_update (MsAccount             *self,
                     const MsAccountRecord *record)
 {
+  gboolean roles_changed = FALSE;
+
   g_object_freeze_notify (G_OBJECT (self));
-  _ms_account_set_balance (self, record->balance_msat, record->reserved_msat);
+  if (g_strcmp0 (self->name, record->name) != 0)
+    {
+      g_free (self->name);
+      self->name = g_strdup (record->name);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+    }
   if (self->cap_msat != record->cap_msat)
     {
       self->cap_msat = record->cap_msat;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAP_MSAT]);
     }
+  if (!self->may_pay != !record->may_pay)
+    {
+      self->may_pay = record->may_pay;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAY_PAY]);
+      roles_changed = TRUE;
+    }
+  if (!self->may_receive != !record->may_receive)
+    {
+      self->may_receive = record->may_receive;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAY_RECEIVE]);
+      roles_changed = TRUE;
+    }
+  /* Apps learn what they may now do (payer, payee) as they learn a new balance. */
+  if (!_ms_account_set_balance (self, record->balance_msat, record->reserved_msat) &&
+      roles_changed)
+    push_provider_info (self);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-/* A balance change goes to every connected consumer as NOTIFY_PROVIDER. */
-void
+/* A balance change goes to every connected consumer as NOTIFY_PROVIDER; TRUE when it did. */
+gboolean
 _ms_account_set_balance (MsAccount *self,
                          guint64    balance_msat,
                          guint64    reserved_msat)
@@ -438,6 +461,7 @@ _ms_account_set_balance (MsAccount *self,
 
   if (changed)
     push_provider_info (self);
+  return changed;
 }
 
 void

@@ -615,6 +615,95 @@ method_rm (Call  *call,
   return TRUE;
 }
 
+static void
+updated_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(Call) call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ms_terminus_update_account_finish (MS_TERMINUS (source), result, &error))
+    call_fail (call, error);
+  else
+    respond (call, account_to_json (call->account));
+}
+
+/* Reads an optional boolean member; FALSE when it is there but not a boolean. */
+static gboolean
+optional_boolean (JsonObject *params,
+                  const char *name,
+                  gboolean   *present,
+                  gboolean   *value)
+{
+  JsonNode *node = json_object_get_member (params, name);
+
+  *present = node != NULL && !JSON_NODE_HOLDS_NULL (node);
+  if (!*present)
+    return TRUE;
+  if (json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return FALSE;
+  *value = json_node_get_boolean (node);
+  return TRUE;
+}
+
+/* `set`: any of name, cap_msat (0: none), may_pay, may_receive. */
+static gboolean
+method_set (Call  *call,
+            char **message)
+{
+  MsAccountChanges changes = { 0, };
+  JsonNode *name = json_object_get_member (call->params, "name");
+  JsonNode *cap = json_object_get_member (call->params, "cap_msat");
+  gboolean present;
+
+  if (name != NULL && !JSON_NODE_HOLDS_NULL (name))
+    {
+      if (json_node_get_value_type (name) != G_TYPE_STRING ||
+          *json_node_get_string (name) == '\0')
+        {
+          *message = g_strdup ("set: name must be a non-empty string");
+          return FALSE;
+        }
+      changes.what |= MS_ACCOUNT_CHANGE_NAME;
+      changes.name = json_node_get_string (name);
+    }
+  if (cap != NULL && !JSON_NODE_HOLDS_NULL (cap))
+    {
+      if (json_node_get_value_type (cap) != G_TYPE_INT64 || json_node_get_int (cap) < 0)
+        {
+          *message = g_strdup ("set: cap_msat must be a non-negative integer (0: no cap)");
+          return FALSE;
+        }
+      changes.what |= MS_ACCOUNT_CHANGE_CAP;
+      changes.cap_msat = (guint64) json_node_get_int (cap);
+    }
+  if (!optional_boolean (call->params, "may_pay", &present, &changes.may_pay))
+    {
+      *message = g_strdup ("set: may_pay must be true or false");
+      return FALSE;
+    }
+  if (present)
+    changes.what |= MS_ACCOUNT_CHANGE_MAY_PAY;
+  if (!optional_boolean (call->params, "may_receive", &present, &changes.may_receive))
+    {
+      *message = g_strdup ("set: may_receive must be true or false");
+      return FALSE;
+    }
+  if (present)
+    changes.what |= MS_ACCOUNT_CHANGE_MAY_RECEIVE;
+
+  if (changes.what == 0)
+    {
+      *message = g_strdup ("set needs one of name, cap_msat, may_pay, may_receive");
+      return FALSE;
+    }
+
+  ms_terminus_update_account_async (call->client->server->terminus, call->account, &changes,
+                                    call->client->cancellable, updated_cb, call);
+  return TRUE;
+}
+
 static gboolean
 method_clear (Call  *call,
               char **message)
@@ -639,6 +728,7 @@ static const struct
   { "getaccountreceipts", method_getaccountreceipts, TRUE },
   { "create", method_create, FALSE },
   { "rm", method_rm, TRUE },
+  { "set", method_set, TRUE },
   { "listen", method_listen, TRUE },
   { "connect", method_connect, TRUE },
   { "clear", method_clear, TRUE },

@@ -1695,6 +1695,91 @@ ms_terminus_create_account_finish (MsTerminus    *self,
 }
 
 static void
+account_updated_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  MsAccount *account = g_task_get_task_data (task);
+  g_autoptr(MsAccountRecord) record = NULL;
+  GError *error = NULL;
+
+  record = ms_account_store_update_account_finish (MS_ACCOUNT_STORE (source), result, &error);
+  if (record == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  _ms_account_update (account, record);
+  g_task_return_boolean (task, TRUE);
+}
+
+/*
+ * `set`: renames @account, sets its receive cap, or whether apps may pay
+ * from it or receive into it. The account's properties change and its
+ * connected apps get new provider info (payer, payee) when the call succeeds.
+ */
+void
+ms_terminus_update_account_async (MsTerminus             *self,
+                                  MsAccount              *account,
+                                  const MsAccountChanges *changes,
+                                  GCancellable           *cancellable,
+                                  GAsyncReadyCallback     callback,
+                                  gpointer                user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  MsAccount *other;
+
+  g_return_if_fail (MS_IS_TERMINUS (self));
+  g_return_if_fail (MS_IS_ACCOUNT (account));
+  g_return_if_fail (changes != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ms_terminus_update_account_async);
+  g_task_set_task_data (task, g_object_ref (account), g_object_unref);
+
+  if (changes->what & MS_ACCOUNT_CHANGE_NAME)
+    {
+      if (changes->name == NULL || *changes->name == '\0')
+        {
+          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                   "an account name may not be empty");
+          return;
+        }
+      /* Accounts are named by name or uuid: a name may not be another's uuid. */
+      other = ms_terminus_lookup_account (self, changes->name);
+      if (other != NULL && other != account)
+        {
+          g_task_return_new_error (task, MS_STORE_ERROR, MS_STORE_ERROR_CONFLICT,
+                                   "“%s” already names account %s", changes->name,
+                                   ms_account_get_uuid (other));
+          return;
+        }
+    }
+  if ((changes->what & MS_ACCOUNT_CHANGE_CAP) && changes->cap_msat > G_MAXINT64)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               "a cap of %" G_GUINT64_FORMAT " msat is out of range",
+                               changes->cap_msat);
+      return;
+    }
+
+  ms_account_store_update_account_async (self->store, ms_account_get_id (account), changes, NULL,
+                                         account_updated_cb, g_steal_pointer (&task));
+}
+
+gboolean
+ms_terminus_update_account_finish (MsTerminus    *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
 account_removed_cb (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)

@@ -105,6 +105,16 @@ gboolean        ms_terminus_remove_account_finish   (MsTerminus           *self,
                                                      GAsyncResult         *result,
                                                      GError              **error);
 
+void            ms_terminus_update_account_async    (MsTerminus           *self,
+                                                     MsAccount            *account,
+                                                     const MsAccountChanges *changes,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+gboolean        ms_terminus_update_account_finish   (MsTerminus           *self,
+                                                     GAsyncResult         *result,
+                                                     GError              **error);
+
 void            ms_terminus_listen_async            (MsTerminus           *self,
                                                      MsAccount            *account,
                                                      const MsSharedSeed   *seed,

@@ -526,6 +526,71 @@ test_demo_errors (void)
   terminus_stop (&t);
 }
 
+/* `set`: an app sees what it may do change; bad options are usage errors. */
+static void
+test_demo_set (void)
+{
+  g_auto(Terminus) t = { 0 };
+  g_autoptr(JsonObject) shop = NULL;
+  g_autoptr(JsonObject) set = NULL;
+  g_autoptr(JsonObject) renamed = NULL;
+  g_autoptr(JsonObject) other = NULL;
+  g_autoptr(JsonObject) invoice = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) allowed = NULL;
+  g_autofree char *beacon = NULL;
+  g_auto(MsTestRun) nothing = { 0 };
+  g_auto(MsTestRun) maybe = { 0 };
+  g_auto(MsTestRun) unknown = { 0 };
+  g_auto(MsTestRun) taken = { 0 };
+  g_auto(MsTestRun) table = { 0 };
+  JsonObject *info;
+
+  start_demo (&t);
+  shop = cli_json (&t, "create", "100sat", "-a", "shop", NULL);
+  other = cli_json (&t, "create", "0", "-a", "till", NULL);
+  invoice = cli_json (&t, "invoice", "till", "5000", NULL);
+  beacon = listen_beacon (&t, "shop");
+
+  set = cli_json (&t, "set", "shop", "--may-pay", "no", "-c", "1000sat", NULL);
+  g_assert_false (json_object_get_boolean_member (set, "may_pay"));
+  g_assert_true (json_object_get_boolean_member (set, "may_receive"));
+  g_assert_cmpint (json_object_get_int_member (set, "cap_msat"), ==, 1000000);
+
+  /* The app is told it may not pay, and a payment is refused. */
+  events = probe (beacon, "--pay", json_object_get_string_member (invoice, "bolt11"), NULL);
+  info = find_event (events, "provider_info");
+  g_assert_nonnull (info);
+  g_assert_false (json_object_get_boolean_member (info, "payer"));
+  g_assert_true (json_object_get_boolean_member (info, "payee"));
+  g_assert_nonnull (strstr (event_string (events, "error", "error_msg"), "send not authorized"));
+  g_assert_cmpint (balance_of (&t, "shop"), ==, 100000);
+
+  renamed = cli_json (&t, "set", "shop", "-a", "kiosk", "--may-pay", "yes", "-c", "none", NULL);
+  g_assert_cmpstr (json_object_get_string_member (renamed, "name"), ==, "kiosk");
+  g_assert_cmpint (json_object_get_int_member (renamed, "cap_msat"), ==, 0);
+  allowed = probe (beacon, "--pay", json_object_get_string_member (invoice, "bolt11"), NULL);
+  g_assert_true (json_object_get_boolean_member (find_event (allowed, "provider_info"), "payer"));
+  g_assert_cmpuint (strlen (event_string (allowed, "preimage", "preimage")), ==, 64);
+  g_assert_cmpint (balance_of (&t, "kiosk"), ==, 95000);
+
+  cli (&t, &nothing, "set", "kiosk", NULL);
+  assert_cli_error (&nothing, 64, "at least one of");
+  cli (&t, &maybe, "set", "kiosk", "--may-receive", "maybe", NULL);
+  assert_cli_error (&maybe, 64, "yes or no");
+  cli (&t, &unknown, "set", "shop", "--may-pay", "no", NULL);
+  assert_cli_error (&unknown, 1, "unknown account: shop");
+  cli (&t, &taken, "set", "kiosk", "-a", "till", NULL);
+  assert_cli_error (&taken, 1, "till");
+
+  cli (&t, &table, "set", "kiosk", "--may-receive", "off", NULL);
+  g_assert_cmpint (table.status, ==, 0);
+  g_assert_nonnull (strstr (table.out, "kiosk"));
+  g_assert_nonnull (strstr (table.out, "May receive"));
+
+  terminus_stop (&t);
+}
+
 /* Accounts, balances and listen beacons survive a restart; one terminus per data directory. */
 static void
 test_demo_restart (void)
@@ -1397,6 +1462,7 @@ main (int   argc,
 
   g_test_add_func ("/terminus-daemon/demo/flow", test_demo_flow);
   g_test_add_func ("/terminus-daemon/demo/errors", test_demo_errors);
+  g_test_add_func ("/terminus-daemon/demo/set", test_demo_set);
   g_test_add_func ("/terminus-daemon/demo/restart", test_demo_restart);
   g_test_add_func ("/terminus-daemon/demo/external-relay", test_demo_external_relay);
   g_test_add_func ("/terminus-daemon/config-file", test_config_file);

@@ -208,6 +208,8 @@ typedef struct
 {
   guint    n_infos;
   guint64  msats;
+  gboolean payer;
+  gboolean payee;
   GPtrArray *paid;
 } ConsumerLog;
 
@@ -218,6 +220,8 @@ info_cb (MsConsumerStack *stack,
 {
   log->n_infos++;
   log->msats = ms_provider_info_get_msats (info);
+  log->payer = ms_provider_info_get_payer (info);
+  log->payee = ms_provider_info_get_payee (info);
 }
 
 static void
@@ -615,6 +619,182 @@ test_receipts (Fixture       *f,
   g_assert_cmpuint (g_strv_length (lines), ==, 5);
 }
 
+static gboolean
+update (Fixture                *f,
+        MsAccount              *account,
+        const MsAccountChanges *changes,
+        GError                **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  ms_terminus_update_account_async (f->terminus, account, changes, NULL, result_cb, &result);
+  AWAIT (result);
+  return ms_terminus_update_account_finish (f->terminus, result, error);
+}
+
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+static GPtrArray *
+changed_receipts (Fixture   *f,
+                  MsAccount *account)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) receipts = NULL;
+  GPtrArray *changed = g_ptr_array_new_with_free_func (g_free);
+
+  ms_account_store_list_receipts_async (ms_terminus_get_store (f->terminus),
+                                        ms_account_get_id (account), 0, NULL, result_cb, &result);
+  AWAIT (result);
+  receipts = ms_account_store_list_receipts_finish (ms_terminus_get_store (f->terminus), result,
+                                                    &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < receipts->len; i++)
+    {
+      MsReceipt *receipt = g_ptr_array_index (receipts, i);
+
+      if (g_str_equal (receipt->type, "changed"))
+        g_ptr_array_add (changed, g_strdup (receipt->detail));
+    }
+  return changed;
+}
+
+/* `set`: what an account may do changes at once for its apps, and survives a restart. */
+static void
+test_set (Fixture       *f,
+          gconstpointer  data)
+{
+  MsAccount *alice = create (f, "alice", 1000000, 0);
+  MsAccount *bob = create (f, "bob", 0, 0);
+  ConsumerLog log = { 0 };
+  g_autoptr(MsConsumerStack) consumer = connect_consumer (f, alice, &log);
+  g_autofree char *bolt11 = test_node_foreign_invoice (f->node, 10000, "bcrt", 3600);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) changed = NULL;
+  g_autofree char *preimage = NULL;
+  g_autofree char *bolt11_in = NULL;
+  g_autofree char *refused = NULL;
+  MsAccountChanges changes = { 0, };
+  guint n_name = 0;
+  guint n_may_pay = 0;
+  guint n_infos;
+
+  g_signal_connect (alice, "notify::name", G_CALLBACK (count_notify_cb), &n_name);
+  g_signal_connect (alice, "notify::may-pay", G_CALLBACK (count_notify_cb), &n_may_pay);
+  g_assert_true (log.payer);
+  g_assert_true (log.payee);
+
+  /* Paying off: the app hears payer false at once, and a payment is refused. */
+  changes.what = MS_ACCOUNT_CHANGE_MAY_PAY;
+  changes.may_pay = FALSE;
+  g_assert_true (update (f, alice, &changes, &error));
+  g_assert_no_error (error);
+  g_assert_false (ms_account_get_may_pay (alice));
+  g_assert_cmpuint (n_may_pay, ==, 1);
+  MS_TEST_WAIT_UNTIL (!log.payer, WAIT_MS);
+  g_assert_true (log.payee);
+
+  ms_consumer_stack_request_pay_async (consumer, bolt11, NULL, result_cb, &result);
+  AWAIT (result);
+  preimage = ms_consumer_stack_request_pay_finish (consumer, result, &error);
+  g_assert_null (preimage);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "send not authorized"));
+  g_clear_error (&error);
+  g_clear_object (&result);
+  g_assert_cmpuint (test_node_get_n_payments (f->node), ==, 0);
+  g_assert_cmpuint (ms_account_get_balance_msat (alice), ==, 1000000);
+
+  /* Receiving off, with a cap: no invoice; on again, the cap holds. */
+  changes.what = MS_ACCOUNT_CHANGE_MAY_RECEIVE | MS_ACCOUNT_CHANGE_CAP;
+  changes.may_receive = FALSE;
+  changes.cap_msat = 1005000;
+  g_assert_true (update (f, alice, &changes, &error));
+  MS_TEST_WAIT_UNTIL (!log.payee, WAIT_MS);
+  g_assert_cmpuint (ms_account_get_cap_msat (alice), ==, 1005000);
+  refused = invoice (f, alice, 1000, &error);
+  g_assert_null (refused);
+  g_assert_error (error, MS_STORE_ERROR, MS_STORE_ERROR_CONFLICT);
+  g_assert_cmpstr (error->message, ==, "receive not authorized");
+  g_clear_error (&error);
+
+  changes.what = MS_ACCOUNT_CHANGE_MAY_RECEIVE;
+  changes.may_receive = TRUE;
+  g_assert_true (update (f, alice, &changes, &error));
+  MS_TEST_WAIT_UNTIL (log.payee, WAIT_MS);
+  bolt11_in = invoice (f, alice, 5000, &error);
+  g_assert_no_error (error);
+  refused = invoice (f, alice, 1, &error);
+  g_assert_null (refused);
+  g_assert_cmpstr (error->message, ==, "account cap exceeded");
+  g_clear_error (&error);
+
+  /* A rename: found by the new name only; names and uuids stay unique. */
+  changes.what = MS_ACCOUNT_CHANGE_NAME;
+  changes.name = "alice-shop";
+  g_assert_true (update (f, alice, &changes, &error));
+  g_assert_cmpstr (ms_account_get_name (alice), ==, "alice-shop");
+  g_assert_cmpuint (n_name, ==, 1);
+  g_assert_true (ms_terminus_lookup_account (f->terminus, "alice-shop") == alice);
+  g_assert_null (ms_terminus_lookup_account (f->terminus, "alice"));
+
+  changes.name = "bob";
+  g_assert_false (update (f, alice, &changes, &error));
+  g_assert_error (error, MS_STORE_ERROR, MS_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  changes.name = ms_account_get_uuid (bob);
+  g_assert_false (update (f, alice, &changes, &error));
+  g_assert_error (error, MS_STORE_ERROR, MS_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  changes.name = "";
+  g_assert_false (update (f, alice, &changes, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_cmpstr (ms_account_get_name (alice), ==, "alice-shop");
+  g_assert_cmpuint (n_name, ==, 1);
+
+  /* Setting what is already so changes nothing and tells nobody. */
+  n_infos = log.n_infos;
+  changes.what = MS_ACCOUNT_CHANGE_NAME | MS_ACCOUNT_CHANGE_MAY_PAY;
+  changes.name = "alice-shop";
+  changes.may_pay = FALSE;
+  g_assert_true (update (f, alice, &changes, &error));
+  ms_test_run_for (100);
+  g_assert_cmpuint (log.n_infos, ==, n_infos);
+  g_assert_cmpuint (n_name, ==, 1);
+  g_assert_cmpuint (n_may_pay, ==, 1);
+
+  /* One receipt per change that was one, saying what changed. */
+  changed = changed_receipts (f, alice);
+  g_assert_cmpuint (changed->len, ==, 4);
+  g_assert_cmpstr (g_ptr_array_index (changed, 0), ==, "may pay yes → no");
+  g_assert_cmpstr (g_ptr_array_index (changed, 1), ==,
+                   "cap none → 1005000 msat; may receive yes → no");
+  g_assert_cmpstr (g_ptr_array_index (changed, 2), ==, "may receive no → yes");
+  g_assert_cmpstr (g_ptr_array_index (changed, 3), ==, "name “alice” → “alice-shop”");
+
+  g_signal_handlers_disconnect_by_data (alice, &n_name);
+  g_signal_handlers_disconnect_by_data (alice, &n_may_pay);
+  disconnect_consumer (g_steal_pointer (&consumer), &log);
+
+  /* All of it is in the store. */
+  stop_terminus (f);
+  start_terminus (f);
+  alice = ms_terminus_lookup_account (f->terminus, "alice-shop");
+  g_assert_nonnull (alice);
+  g_assert_false (ms_account_get_may_pay (alice));
+  g_assert_true (ms_account_get_may_receive (alice));
+  g_assert_cmpuint (ms_account_get_cap_msat (alice), ==, 1005000);
+  g_assert_cmpuint (ms_account_get_balance_msat (alice), ==, 1000000);
+}
+
 static void
 test_over_allocated (Fixture       *f,
                      gconstpointer  data)
@@ -761,6 +941,7 @@ main (int   argc,
   ADD ("receipts", test_receipts);
   ADD ("over-allocated", test_over_allocated);
   ADD ("remove", test_remove);
+  ADD ("set", test_set);
   ADD ("beacons-restored", test_beacons_restored);
   g_test_add_func ("/terminus/secret-file-mode", test_secret_file_mode);
 
