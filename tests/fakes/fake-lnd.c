@@ -134,6 +134,8 @@ struct _FakeLnd
   guint64            fee_base_msat;
   guint64            fee_ppm;
   guint32            block_height;
+  guint8             settle_on_subscribe[32];
+  guint64            settle_on_subscribe_msat;   /* 0: none armed */
   FakeLndAuthStyle   auth_style;
   FakeLndPayMode     next_mode;
   char              *next_failure;
@@ -913,6 +915,18 @@ fake_lnd_settle_invoice (FakeLnd      *fake,
   return TRUE;
 }
 
+/* The next SubscribeInvoices first settles this invoice, then starts its stream. */
+void
+fake_lnd_settle_on_subscribe (FakeLnd      *fake,
+                              const guint8 *payment_hash,
+                              guint64       amount_paid_msat)
+{
+  g_return_if_fail (amount_paid_msat > 0);
+
+  memcpy (fake->settle_on_subscribe, payment_hash, 32);
+  fake->settle_on_subscribe_msat = amount_paid_msat;
+}
+
 /* A remote node's invoice, whose preimage "the network" gives us when we pay it. */
 char *
 fake_lnd_make_remote_invoice (FakeLnd *fake,
@@ -1430,7 +1444,15 @@ handle_subscribe_invoices (Call *call)
   FakeLnd *fake = call->fake;
   guint64 settle_index = query_u64 (call->query, "settle_index", 0);
   g_autoptr(GPtrArray) backlog = g_ptr_array_new ();
-  Stream *stream = stream_new (fake, call->msg, STREAM_INVOICES, NULL);
+  Stream *stream;
+
+  /* A payment that lands after the client's list and before its subscription is live. */
+  if (fake->settle_on_subscribe_msat > 0)
+    {
+      fake_lnd_settle_invoice (fake, fake->settle_on_subscribe, fake->settle_on_subscribe_msat);
+      fake->settle_on_subscribe_msat = 0;
+    }
+  stream = stream_new (fake, call->msg, STREAM_INVOICES, NULL);
 
   for (guint i = 0; settle_index > 0 && i < fake->invoices->len; i++)
     {

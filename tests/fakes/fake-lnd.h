@@ -97,6 +97,9 @@ gboolean    fake_lnd_finish_payment      (FakeLnd           *fake,
 gboolean    fake_lnd_settle_invoice      (FakeLnd           *fake,
                                           const guint8      *payment_hash,
                                           guint64            amount_paid_msat);
+void        fake_lnd_settle_on_subscribe (FakeLnd         *fake,
+                                          const guint8    *payment_hash,
+                                          guint64          amount_paid_msat);
 void        fake_lnd_break_invoice_streams (FakeLnd         *fake);
 const char *fake_lnd_get_invoice_state   (FakeLnd           *fake,
                                           const guint8      *payment_hash);

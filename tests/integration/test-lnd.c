@@ -777,6 +777,56 @@ test_settlements_from_zero (Fixture       *f,
   assert_settlement (f, 2, d->payment_hash, 3, 4000);
 }
 
+/*
+ * From index 0 the stream replays nothing: a payment that lands after the
+ * list and before the stream is live is found by listing once more.
+ */
+static void
+test_settlements_gap (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(MsLnInvoice) a = new_invoice (f, 1000, "a");
+  g_autoptr(MsLnInvoice) b = new_invoice (f, 2000, "b");
+  guint lists;
+
+  fake_lnd_settle_on_subscribe (f->fake, a->payment_hash, 1000);
+  ms_lightning_watch_settlements (f->ln, 0);
+  MS_TEST_WAIT_UNTIL (fake_lnd_get_n_streams (f->fake) == 1, WAIT_MS);
+  g_assert_cmpstr (fake_lnd_get_last_query (f->fake, "Lightning_SubscribeInvoices"), ==,
+                   "settle_index=0");
+  g_assert_cmpstr (fake_lnd_get_invoice_state (f->fake, a->payment_hash), ==, "SETTLED");
+
+  MS_TEST_WAIT_UNTIL (f->settlements->len == 1, WAIT_MS);
+  assert_settlement (f, 0, a->payment_hash, 1, 1000);
+  lists = fake_lnd_get_n_requests (f->fake, "Lightning_ListInvoices");
+  g_assert_cmpuint (lists, ==, 2);
+
+  /* The stream goes on alone, and nothing comes twice. */
+  g_assert_true (fake_lnd_settle_invoice (f->fake, b->payment_hash, 2000));
+  MS_TEST_WAIT_UNTIL (f->settlements->len == 2, WAIT_MS);
+  assert_settlement (f, 1, b->payment_hash, 2, 2000);
+  ms_test_run_for (200);
+  g_assert_cmpuint (f->settlements->len, ==, 2);
+  g_assert_cmpuint (fake_lnd_get_n_requests (f->fake, "Lightning_ListInvoices"), ==, lists);
+}
+
+/* A settlement the stream delivers before the second list is not delivered again. */
+static void
+test_settlements_gap_live (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(MsLnInvoice) a = new_invoice (f, 1000, "a");
+
+  ms_lightning_watch_settlements (f->ln, 0);
+  MS_TEST_WAIT_UNTIL (fake_lnd_get_n_streams (f->fake) == 1, WAIT_MS);
+  g_assert_true (fake_lnd_settle_invoice (f->fake, a->payment_hash, 1000));
+  MS_TEST_WAIT_UNTIL (f->settlements->len == 1, WAIT_MS);
+  MS_TEST_WAIT_UNTIL (fake_lnd_get_n_requests (f->fake, "Lightning_ListInvoices") == 2, WAIT_MS);
+  ms_test_run_for (200);
+  g_assert_cmpuint (f->settlements->len, ==, 1);
+  assert_settlement (f, 0, a->payment_hash, 1, 1000);
+}
+
 /* More than a page of invoices: the list is followed to its end. */
 static void
 test_settlements_list_pages (Fixture       *f,
@@ -1732,6 +1782,8 @@ main (int   argc,
   ADD ("cancel", test_cancel);
   ADD ("settlements/live", test_settlements_live);
   ADD ("settlements/from-zero", test_settlements_from_zero);
+  ADD ("settlements/gap", test_settlements_gap);
+  ADD ("settlements/gap-live", test_settlements_gap_live);
   ADD ("settlements/list-pages", test_settlements_list_pages);
   ADD ("settlements/resume", test_settlements_resume);
   ADD ("settlements/node-restart", test_settlements_node_restart);

@@ -28,6 +28,8 @@ typedef struct
   guint64       skipped_index;
   gint64        started_us;
   gboolean      got_line;
+  gboolean      sweeping;          /* listing again for the gap before the stream was live */
+  guint64       first_live_index;  /* the first settlement the stream itself delivered */
 } Attempt;
 
 struct _MsLndWatch
@@ -41,6 +43,7 @@ struct _MsLndWatch
   guint64           settle_index;
   guint             retry_id;
   guint             probe_id;
+  guint             sweep_id;
   guint             delay_ms;
   guint             initial_ms;
   guint             max_ms;
@@ -81,6 +84,7 @@ drop_attempt (MsLndWatch *watch)
   Attempt *attempt = g_steal_pointer (&watch->attempt);
 
   g_clear_handle_id (&watch->probe_id, g_source_remove);
+  g_clear_handle_id (&watch->sweep_id, g_source_remove);
   if (attempt == NULL)
     return;
 
@@ -249,6 +253,8 @@ invoice_line_cb (JsonObject  *result,
       attempt->watch->settle_index = MAX (attempt->watch->settle_index, settlement->settle_index);
       return TRUE;
     }
+  if (attempt->first_live_index == 0)
+    attempt->first_live_index = settlement->settle_index;
   return deliver (attempt, settlement);
 }
 
@@ -271,6 +277,8 @@ subscribe_cb (GObject      *object,
  * GET /v1/invoices/subscribe?settle_index=N first replays every settlement
  * after N, then follows live ones (lightning.swagger.json, SubscribeInvoices).
  */
+static gboolean sweep_cb (gpointer user_data);
+
 static void
 subscribe (Attempt *attempt)
 {
@@ -282,6 +290,8 @@ subscribe (Attempt *attempt)
   _ms_lnd_rest_stream_async (watch->rest, "GET", path, NULL, invoice_line_cb, attempt,
                              attempt->cancellable, subscribe_cb, g_rc_box_acquire (attempt));
   watch->probe_id = g_timeout_add (watch->max_ms, probe_cb, watch);
+  if (watch->settle_index == 0)
+    watch->sweep_id = g_timeout_add (watch->initial_ms, sweep_cb, watch);
 }
 
 static gint
@@ -306,6 +316,37 @@ finish_catch_up (Attempt *attempt)
 
   attempt->watch->settle_index = MAX (attempt->watch->settle_index, attempt->skipped_index);
   subscribe (attempt);
+}
+
+/*
+ * Subscribed from index 0, the stream replays nothing, and nothing tells
+ * when it is live (LND sends a stream's headers with its first message):
+ * an invoice paid between the list and that moment would be missed. So the
+ * list is read once more after the stream had time to start, and whatever
+ * it holds that the stream did not deliver goes out now.
+ */
+static void
+finish_sweep (Attempt *attempt)
+{
+  MsLndWatch *watch = attempt->watch;
+
+  g_ptr_array_sort (attempt->backlog, compare_settle_index);
+  for (guint i = 0; i < attempt->backlog->len; i++)
+    {
+      const MsLnSettlement *settlement = g_ptr_array_index (attempt->backlog, i);
+
+      if (attempt->first_live_index != 0 && settlement->settle_index >= attempt->first_live_index)
+        break;
+
+      watch->settle_index = MAX (watch->settle_index, settlement->settle_index);
+      watch->settled (settlement, watch->user_data);
+      if (attempt->watch == NULL)
+        return;
+    }
+
+  watch->settle_index = MAX (watch->settle_index, attempt->skipped_index);
+  attempt->sweeping = FALSE;
+  g_ptr_array_set_size (attempt->backlog, 0);
 }
 
 static gboolean
@@ -383,6 +424,8 @@ list_cb (GObject      *object,
     attempt_failed (attempt, error);
   else if (more)
     list_page (attempt);
+  else if (attempt->sweeping)
+    finish_sweep (attempt);
   else
     finish_catch_up (attempt);
 
@@ -456,6 +499,20 @@ probe_done_cb (GObject      *object,
     attempt_failed (attempt, error);
 
   attempt_release (attempt);
+}
+
+static gboolean
+sweep_cb (gpointer user_data)
+{
+  MsLndWatch *watch = user_data;
+  Attempt *attempt = watch->attempt;
+
+  watch->sweep_id = 0;
+  attempt->sweeping = TRUE;
+  attempt->list_offset = 0;
+  g_ptr_array_set_size (attempt->backlog, 0);
+  list_page (attempt);
+  return G_SOURCE_REMOVE;
 }
 
 /* A stream over a dead path never ends by itself: ask the node now and then. */
