@@ -96,6 +96,8 @@ struct _FakeCln
   GHashTable     *raw_results;   /* method -> result text, once */
   GHashTable     *raw_replies;   /* method -> reply bytes, once */
   char           *drop_next;
+  char           *hang_next;
+  GPtrArray      *hung;            /* Request: taken, never answered */
   GPtrArray      *waiters;       /* Request, waitanyinvoice */
   GPtrArray      *delayed;       /* Request, slow payments */
   GList          *conns;         /* Conn */
@@ -1316,6 +1318,12 @@ handle (FakeCln *fake,
 
   if (!cln_schema_validate_request (schema, req->params, &error))
     return answer_invalid (req, error->message);
+  if (fake->hang_next != NULL && strcmp (fake->hang_next, req->method) == 0)
+    {
+      g_clear_pointer (&fake->hang_next, g_free);
+      g_ptr_array_add (fake->hung, req);
+      return;
+    }
   if (take_injected (fake, req))
     return;
 
@@ -1868,6 +1876,7 @@ fake_cln_new (const char  *contracts_dir,
   fake->violations = g_ptr_array_new_with_free_func (g_free);
   fake->waiters = g_ptr_array_new ();
   fake->delayed = g_ptr_array_new ();
+  fake->hung = g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
   fake->n_calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   fake->missing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   fake->raw_results = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -1880,6 +1889,7 @@ drop_pending (FakeCln *fake)
 {
   while (fake->waiters->len > 0)
     request_free (g_ptr_array_steal_index (fake->waiters, 0));
+  g_ptr_array_set_size (fake->hung, 0);
 
   /* A payment in flight when the node went down still completes in its books. */
   while (fake->delayed->len > 0)
@@ -1915,6 +1925,8 @@ fake_cln_free (FakeCln *fake)
   g_hash_table_unref (fake->raw_replies);
   g_clear_object (&fake->certificate);
   g_free (fake->drop_next);
+  g_free (fake->hang_next);
+  g_ptr_array_unref (fake->hung);
   g_free (fake->rest_url);
   g_free (fake->socket_path);
   g_free (fake->dir);
@@ -2170,6 +2182,17 @@ fake_cln_drop_next (FakeCln    *fake,
 
   g_free (fake->drop_next);
   fake->drop_next = g_strdup (method);
+}
+
+/* The next call of @method is taken and never answered; its connection stays open. */
+void
+fake_cln_hang_next (FakeCln    *fake,
+                    const char *method)
+{
+  g_return_if_fail (fake != NULL);
+
+  g_free (fake->hang_next);
+  fake->hang_next = g_strdup (method);
 }
 
 /* The next call of @method is answered with this result object, unchecked. */

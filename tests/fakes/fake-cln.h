@@ -76,6 +76,8 @@ void        fake_cln_set_pay_delay        (FakeCln        *fake,
                                            guint           ms);
 void        fake_cln_drop_next            (FakeCln        *fake,
                                            const char     *method);
+void        fake_cln_hang_next            (FakeCln        *fake,
+                                           const char     *method);
 void        fake_cln_set_raw_result       (FakeCln        *fake,
                                            const char     *method,
                                            const char     *json);

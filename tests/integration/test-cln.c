@@ -969,6 +969,53 @@ test_cancelled_call (Fixture *f)
   g_assert_nonnull (info);
 }
 
+/*
+ * A node that takes a call and never answers: the call gives up after the
+ * deadline as unreachable, the node is reported offline, and the next call
+ * goes through. A payment has no deadline: it is looked up instead.
+ */
+static void
+test_call_deadline (Fixture *f)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(MsLnNodeInfo) info = NULL;
+  g_autoptr(MsLnNodeInfo) again = NULL;
+  g_autoptr(MsLnPayment) payment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bolt11 = NULL;
+  guint8 preimage[32];
+  gint64 started;
+
+  ms_cln_backend_set_call_deadline (f->backend, 1);
+  g_assert_nonnull ((info = get_info (f, &error)));
+  g_clear_pointer (&info, ms_ln_node_info_free);
+
+  fake_cln_hang_next (f->fake, "getinfo");
+  started = g_get_monotonic_time ();
+  info = get_info (f, &error);
+  g_assert_null (info);
+  g_assert_error (error, MS_LIGHTNING_ERROR, MS_LIGHTNING_ERROR_UNREACHABLE);
+  g_assert_nonnull (strstr (error->message, "did not answer within 1 s"));
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, 900 * 1000);
+  g_assert_false (ms_cln_backend_get_online (f->backend));
+  g_clear_error (&error);
+
+  again = get_info (f, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (again);
+  g_assert_true (ms_cln_backend_get_online (f->backend));
+
+  /* A slow payment outlives the deadline and still reports how it ended. */
+  bolt11 = fake_cln_add_remote_invoice (f->fake, 1000, 0, 3600, TRUE, preimage);
+  fake_cln_set_pay_delay (f->fake, 1600);
+  ms_lightning_pay_async (ln (f), bolt11, 0, 100, NULL, store_result_cb, &result);
+  MS_TEST_WAIT_UNTIL (result != NULL, WAIT_MS);
+  payment = ms_lightning_pay_finish (ln (f), result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (payment);
+  g_assert_cmpmem (payment->preimage, 32, preimage, 32);
+}
+
 /* stop(): calls in flight end with G_IO_ERROR_CANCELLED. */
 static void
 test_stop (Fixture *f)
@@ -1742,6 +1789,7 @@ main (int   argc,
   add_both ("drop-mid-pay", test_drop_mid_pay);
   add_both ("malformed", test_malformed);
   add_both ("cancelled-call", test_cancelled_call);
+  add_both ("call-deadline", test_call_deadline);
   add_both ("stop", test_stop);
   add ("wrong-rune", test_wrong_rune, FALSE, TRUE);
   add ("pinned-mismatch", test_pinned_mismatch, FALSE, TRUE);

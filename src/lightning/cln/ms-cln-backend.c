@@ -28,6 +28,8 @@
 #define DEFAULT_MAX_RETRY_MS    30000
 /* A long poll that returns now and then also notices a node that went silent. */
 #define DEFAULT_POLL_TIMEOUT_S  600
+/* How long a call but a payment may take before the node counts as unreachable. */
+#define DEFAULT_CALL_DEADLINE_S 60
 #define LABEL_PREFIX            "moneysocket-"
 /* waitanyinvoice: "904: The timeout was reached without an invoice being paid." */
 #define CODE_WAIT_TIMEOUT       904
@@ -48,6 +50,7 @@ struct _MsClnBackend
   guint      first_retry_ms;
   guint      max_retry_ms;
   guint      poll_timeout_s;
+  guint      call_deadline_s;
   guint64    settle_index;
   guint      online : 1;
   guint      no_xpay : 1;
@@ -142,10 +145,93 @@ params_end (GString *params)
 
 typedef enum
 {
-  CALL_DEFAULT   = 0,
-  CALL_READ_ONLY = 1 << 0,  /* may be repeated, so it may share a connection */
-  CALL_LONG_POLL = 1 << 1,  /* on the connection that waits for settlements */
+  CALL_DEFAULT     = 0,
+  CALL_READ_ONLY   = 1 << 0,  /* may be repeated, so it may share a connection */
+  CALL_LONG_POLL   = 1 << 1,  /* on the connection that waits for settlements */
+  CALL_NO_DEADLINE = 1 << 2,  /* a payment: it takes what it takes, and is looked up after */
 } CallFlags;
+
+/*
+ * A node that takes the connection and never answers must not hang whoever
+ * asked: every call but a payment gives up after the deadline (a long poll
+ * after its own timeout plus the deadline) and the node counts as unreachable.
+ */
+typedef struct
+{
+  GCancellable        *cancellable;   /* the transport's: cancelled by the caller or the clock */
+  GCancellable        *caller;
+  gulong               caller_handler;
+  guint                timeout_id;
+  GAsyncReadyCallback  callback;
+  gpointer             user_data;
+} Deadline;
+
+#define DEADLINE_EXPIRED "ms-cln-deadline-expired"
+
+static void
+deadline_free (Deadline *deadline)
+{
+  g_clear_handle_id (&deadline->timeout_id, g_source_remove);
+  if (deadline->caller_handler != 0)
+    g_signal_handler_disconnect (deadline->caller, deadline->caller_handler);
+  g_clear_object (&deadline->caller);
+  g_clear_object (&deadline->cancellable);
+  g_free (deadline);
+}
+
+static gboolean
+deadline_expired_cb (gpointer user_data)
+{
+  Deadline *deadline = user_data;
+
+  deadline->timeout_id = 0;
+  g_object_set_data (G_OBJECT (deadline->cancellable), DEADLINE_EXPIRED, GINT_TO_POINTER (1));
+  g_cancellable_cancel (deadline->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+deadline_caller_cancelled_cb (GCancellable *caller,
+                              Deadline     *deadline)
+{
+  g_cancellable_cancel (deadline->cancellable);
+}
+
+static void
+deadline_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Deadline *deadline = user_data;
+
+  deadline->callback (source, result, deadline->user_data);
+  deadline_free (deadline);
+}
+
+static Deadline *
+deadline_new (guint                seconds,
+              GCancellable        *caller,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  Deadline *deadline = g_new0 (Deadline, 1);
+
+  deadline->cancellable = g_cancellable_new ();
+  deadline->callback = callback;
+  deadline->user_data = user_data;
+  deadline->timeout_id = g_timeout_add_seconds (seconds, deadline_expired_cb, deadline);
+  if (caller != NULL)
+    {
+      deadline->caller = g_object_ref (caller);
+      if (g_cancellable_is_cancelled (caller))
+        g_cancellable_cancel (deadline->cancellable);
+      else
+        deadline->caller_handler = g_signal_connect (caller, "cancelled",
+                                                     G_CALLBACK (deadline_caller_cancelled_cb),
+                                                     deadline);
+    }
+  return deadline;
+}
 
 /* Completes @callback with an MsClnReply, via the transport's own GTask. */
 static void
@@ -158,6 +244,16 @@ node_call (MsClnBackend        *self,
            gpointer             user_data)
 {
   g_autofree char *text = params_end (params);
+
+  if (!(flags & CALL_NO_DEADLINE) && self->call_deadline_s > 0)
+    {
+      guint seconds = self->call_deadline_s + ((flags & CALL_LONG_POLL) ? self->poll_timeout_s : 0);
+      Deadline *deadline = deadline_new (seconds, cancellable, callback, user_data);
+
+      cancellable = deadline->cancellable;
+      callback = deadline_done_cb;
+      user_data = deadline;
+    }
 
   if (self->rest != NULL)
     _ms_cln_rest_call_async (self->rest, method, text, (flags & CALL_READ_ONLY) != 0,
@@ -189,11 +285,21 @@ node_call_finish (MsClnBackend  *self,
 {
   g_autoptr(GError) local = NULL;
   MsClnReply *reply = transport_finish (result, &local);
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
 
   if (reply != NULL)
     {
       set_online (self, TRUE, NULL);
       return reply;
+    }
+
+  if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED) && cancellable != NULL &&
+      g_object_get_data (G_OBJECT (cancellable), DEADLINE_EXPIRED) != NULL)
+    {
+      g_clear_error (&local);
+      g_set_error (&local, MS_LIGHTNING_ERROR, MS_LIGHTNING_ERROR_UNREACHABLE,
+                   "Core Lightning at %s did not answer within %u s", self->location,
+                   self->call_deadline_s);
     }
 
   if (g_error_matches (local, MS_LIGHTNING_ERROR, MS_LIGHTNING_ERROR_UNREACHABLE))
@@ -526,7 +632,7 @@ start_pay (GTask *task)
     param_u64 (params, "amount_msat", data->amount_msat);
   param_u64 (params, "maxfee", data->max_fee_msat);
 
-  node_call (self, data->method, params, CALL_DEFAULT, g_task_get_cancellable (task), pay_cb,
+  node_call (self, data->method, params, CALL_NO_DEADLINE, g_task_get_cancellable (task), pay_cb,
              task);
 }
 
@@ -1110,6 +1216,17 @@ ms_cln_backend_set_poll_timeout (MsClnBackend *self,
   self->poll_timeout_s = seconds;
 }
 
+/* Calls other than payments give up after @seconds (a long poll after its timeout plus these). */
+void
+ms_cln_backend_set_call_deadline (MsClnBackend *self,
+                                  guint         seconds)
+{
+  g_return_if_fail (MS_IS_CLN_BACKEND (self));
+  g_return_if_fail (seconds > 0);
+
+  self->call_deadline_s = seconds;
+}
+
 static void
 ms_cln_backend_dispose (GObject *object)
 {
@@ -1184,4 +1301,5 @@ ms_cln_backend_init (MsClnBackend *self)
   self->first_retry_ms = DEFAULT_FIRST_RETRY_MS;
   self->max_retry_ms = DEFAULT_MAX_RETRY_MS;
   self->poll_timeout_s = DEFAULT_POLL_TIMEOUT_S;
+  self->call_deadline_s = DEFAULT_CALL_DEADLINE_S;
 }

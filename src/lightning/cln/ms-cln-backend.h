@@ -37,5 +37,7 @@ void          ms_cln_backend_set_reconnect_delays (MsClnBackend    *self,
                                                    guint            max_ms);
 void          ms_cln_backend_set_poll_timeout     (MsClnBackend    *self,
                                                    guint            seconds);
+void          ms_cln_backend_set_call_deadline    (MsClnBackend    *self,
+                                                   guint            seconds);
 
 G_END_DECLS
