@@ -219,7 +219,7 @@ deadline_new (guint                seconds,
   deadline->cancellable = g_cancellable_new ();
   deadline->callback = callback;
   deadline->user_data = user_data;
-  deadline->timeout_id = g_timeout_add_seconds (seconds, deadline_expired_cb, deadline);
+  deadline->timeout_id = g_timeout_add (seconds * 1000, deadline_expired_cb, deadline);
   if (caller != NULL)
     {
       deadline->caller = g_object_ref (caller);

@@ -28,6 +28,7 @@ typedef struct
   guint64       skipped_index;
   gint64        started_us;
   gboolean      got_line;
+  gboolean      needs_sweep;       /* subscribed from index 0: the list is read again */
   gboolean      sweeping;          /* listing again for the gap before the stream was live */
   guint64       first_live_index;  /* the first settlement the stream itself delivered */
 } Attempt;
@@ -290,7 +291,8 @@ subscribe (Attempt *attempt)
   _ms_lnd_rest_stream_async (watch->rest, "GET", path, NULL, invoice_line_cb, attempt,
                              attempt->cancellable, subscribe_cb, g_rc_box_acquire (attempt));
   watch->probe_id = g_timeout_add (watch->max_ms, probe_cb, watch);
-  if (watch->settle_index == 0)
+  attempt->needs_sweep = watch->settle_index == 0;
+  if (attempt->needs_sweep)
     watch->sweep_id = g_timeout_add (watch->initial_ms, sweep_cb, watch);
 }
 
@@ -322,14 +324,21 @@ finish_catch_up (Attempt *attempt)
  * Subscribed from index 0, the stream replays nothing, and nothing tells
  * when it is live (LND sends a stream's headers with its first message):
  * an invoice paid between the list and that moment would be missed. So the
- * list is read once more after the stream had time to start, and whatever
- * it holds that the stream did not deliver goes out now.
+ * list is read again, soon after subscribing and then with every probe,
+ * until the question is settled:
+ * - the list shows a settlement the stream has not delivered: it goes out,
+ *   and the subscription starts over from its index, which the node replays
+ *   from, so nothing after it can be missed;
+ * - the stream delivered one: it is live, and this list held everything
+ *   before it.
  */
 static void
 finish_sweep (Attempt *attempt)
 {
   MsLndWatch *watch = attempt->watch;
+  guint n_delivered = 0;
 
+  attempt->sweeping = FALSE;
   g_ptr_array_sort (attempt->backlog, compare_settle_index);
   for (guint i = 0; i < attempt->backlog->len; i++)
     {
@@ -339,14 +348,21 @@ finish_sweep (Attempt *attempt)
         break;
 
       watch->settle_index = MAX (watch->settle_index, settlement->settle_index);
+      n_delivered++;
       watch->settled (settlement, watch->user_data);
       if (attempt->watch == NULL)
         return;
     }
-
-  watch->settle_index = MAX (watch->settle_index, attempt->skipped_index);
-  attempt->sweeping = FALSE;
   g_ptr_array_set_size (attempt->backlog, 0);
+  watch->settle_index = MAX (watch->settle_index, attempt->skipped_index);
+
+  if (attempt->first_live_index != 0)
+    attempt->needs_sweep = FALSE;
+  else if (n_delivered > 0)
+    {
+      drop_attempt (watch);
+      connect_now (watch);
+    }
 }
 
 static gboolean
@@ -501,17 +517,23 @@ probe_done_cb (GObject      *object,
   attempt_release (attempt);
 }
 
-static gboolean
-sweep_cb (gpointer user_data)
+static void
+start_sweep (Attempt *attempt)
 {
-  MsLndWatch *watch = user_data;
-  Attempt *attempt = watch->attempt;
-
-  watch->sweep_id = 0;
   attempt->sweeping = TRUE;
   attempt->list_offset = 0;
   g_ptr_array_set_size (attempt->backlog, 0);
   list_page (attempt);
+}
+
+static gboolean
+sweep_cb (gpointer user_data)
+{
+  MsLndWatch *watch = user_data;
+
+  watch->sweep_id = 0;
+  if (!watch->attempt->sweeping)
+    start_sweep (watch->attempt);
   return G_SOURCE_REMOVE;
 }
 
@@ -524,5 +546,7 @@ probe_cb (gpointer user_data)
 
   _ms_lnd_rest_call_async (watch->rest, "GET", "/v1/getinfo", NULL, attempt->cancellable,
                            probe_done_cb, g_rc_box_acquire (attempt));
+  if (attempt->needs_sweep && !attempt->sweeping && watch->sweep_id == 0)
+    start_sweep (attempt);
   return G_SOURCE_CONTINUE;
 }
