@@ -173,6 +173,20 @@ invalid:
   return FALSE;
 }
 
+/* A receive cap: an amount, or "none" (0: no cap). */
+static gboolean
+parse_cap (const char  *text,
+           guint64     *msat,
+           GError     **error)
+{
+  if (g_str_equal (text, "none"))
+    {
+      *msat = 0;
+      return TRUE;
+    }
+  return parse_msat (text, msat, error);
+}
+
 /* 1234567 → "1,234,567" */
 static char *
 group_digits (gint64 value)
@@ -506,8 +520,7 @@ ms_cli_create (MsCliGlobal  *global,
     return status;
 
   if (!parse_msat (argv[1], &msat, &error) ||
-      (cap_text != NULL && !g_str_equal (cap_text, "none") &&
-       !parse_msat (cap_text, &cap, &error)))
+      (cap_text != NULL && !parse_cap (cap_text, &cap, &error)))
     {
       ms_cli_fail_error (error);
       return MS_CLI_EXIT_USAGE;
@@ -615,8 +628,7 @@ ms_cli_set (MsCliGlobal  *global,
   if (status != MS_CLI_EXIT_OK)
     return status;
 
-  if ((cap_text != NULL && !g_str_equal (cap_text, "none") &&
-       !parse_msat (cap_text, &cap, &error)) ||
+  if ((cap_text != NULL && !parse_cap (cap_text, &cap, &error)) ||
       (may_pay_text != NULL && !parse_yes_no ("--may-pay", may_pay_text, &may_pay, &error)) ||
       (may_receive_text != NULL &&
        !parse_yes_no ("--may-receive", may_receive_text, &may_receive, &error)))
