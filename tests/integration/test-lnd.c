@@ -814,7 +814,7 @@ test_settlements_gap (Fixture       *f,
   g_assert_cmpuint (fake_lnd_get_n_requests (f->fake, "Lightning_ListInvoices"), ==, lists);
 }
 
-/* A settlement the stream delivers before the second list is not delivered again. */
+/* A settlement made once the stream is live is delivered once, however the list and stream race. */
 static void
 test_settlements_gap_live (Fixture       *f,
                            gconstpointer  data)
@@ -835,7 +835,8 @@ test_settlements_gap_live (Fixture       *f,
   g_assert_cmpuint (fake_lnd_get_n_requests (f->fake, "Lightning_ListInvoices"), ==, lists);
   g_assert_cmpuint (f->settlements->len, ==, 1);
   assert_settlement (f, 0, a->payment_hash, 1, 1000);
-  g_assert_cmpuint (fake_lnd_get_n_requests (f->fake, "Lightning_SubscribeInvoices"), ==, 1);
+  /* When a list saw it before the stream did, the stream started over from it: once. */
+  g_assert_cmpuint (fake_lnd_get_n_requests (f->fake, "Lightning_SubscribeInvoices"), <=, 2);
 }
 
 /* More than a page of invoices: the list is followed to its end. */
