@@ -219,6 +219,15 @@ string_member (JsonObject *o,
   return json_object_get_string_member_with_default (o, name, "");
 }
 
+/* An account's receive cap, grouped, or "none". */
+static char *
+format_cap (JsonObject *account)
+{
+  gint64 cap = int_member (account, "cap_msat");
+
+  return cap != 0 ? group_digits (cap) : g_strdup (_("none"));
+}
+
 static void
 print_accounts_table (JsonArray *accounts,
                       gboolean   with_beacons)
@@ -242,9 +251,7 @@ print_accounts_table (JsonArray *accounts,
       guint n_connect = connect != NULL ? json_array_get_length (connect) : 0;
       g_autofree char *balance = group_digits (int_member (a, "balance_msat"));
       g_autofree char *reserved = group_digits (int_member (a, "reserved_msat"));
-      g_autofree char *cap = int_member (a, "cap_msat") != 0
-                             ? group_digits (int_member (a, "cap_msat"))
-                             : g_strdup (_("none"));
+      g_autofree char *cap = format_cap (a);
 
       printf ("%-20s %22s %22s %22s %5" G_GINT64_FORMAT " %5u\n", string_member (a, "name"),
               balance, reserved, cap, int_member (a, "connections"), n_listen + n_connect);
@@ -558,9 +565,7 @@ ms_cli_rm (MsCliGlobal  *global,
 static void
 print_set (JsonObject *result)
 {
-  g_autofree char *cap = int_member (result, "cap_msat") != 0
-                         ? group_digits (int_member (result, "cap_msat"))
-                         : g_strdup (_("none"));
+  g_autofree char *cap = format_cap (result);
   gboolean may_pay = json_object_get_boolean_member_with_default (result, "may_pay", FALSE);
   gboolean may_receive = json_object_get_boolean_member_with_default (result, "may_receive",
                                                                       FALSE);

@@ -825,14 +825,30 @@ yes_no (gboolean value)
   return value ? "yes" : "no";
 }
 
-static void
-describe_cap (GString *detail,
-              guint64  cap_msat)
+static char *
+describe_cap (guint64 cap_msat)
 {
-  if (cap_msat == 0)
-    g_string_append (detail, "none");
-  else
-    g_string_append_printf (detail, "%" G_GUINT64_FORMAT " msat", cap_msat);
+  return cap_msat == 0 ? g_strdup ("none") : g_strdup_printf ("%" G_GUINT64_FORMAT " msat",
+                                                             cap_msat);
+}
+
+static void describe_change (GString    *detail,
+                             const char *format,
+                             ...) G_GNUC_PRINTF (2, 3);
+
+/* One "what old → new" item of a change receipt, after a "; " when not the first. */
+static void
+describe_change (GString    *detail,
+                 const char *format,
+                 ...)
+{
+  va_list args;
+
+  if (detail->len > 0)
+    g_string_append (detail, "; ");
+  va_start (args, format);
+  g_string_append_vprintf (detail, format, args);
+  va_end (args);
 }
 
 /* Changes that are no change are left out of the receipt. */
@@ -846,7 +862,6 @@ update_account_op (MsAccountStore  *self,
   const MsAccountChanges *c = &d->changes;
   g_autoptr(MsAccountRecord) record = NULL;
   g_autoptr(GString) detail = g_string_new (NULL);
-  MsAccountRecord *updated;
 
   if (!begin (self, error))
     return FALSE;
@@ -862,59 +877,46 @@ update_account_op (MsAccountStore  *self,
                        "store: an account named “%s” exists already", c->name);
           goto fail;
         }
-      g_string_append_printf (detail, "%sname “%s” → “%s”", detail->len ? "; " : "",
-                              record->name, c->name);
+      describe_change (detail, "name “%s” → “%s”", record->name, c->name);
       g_free (record->name);
       record->name = g_strdup (c->name);
     }
   if ((c->what & MS_ACCOUNT_CHANGE_CAP) && c->cap_msat != record->cap_msat)
     {
-      g_string_append_printf (detail, "%scap ", detail->len ? "; " : "");
-      describe_cap (detail, record->cap_msat);
-      g_string_append (detail, " → ");
-      describe_cap (detail, c->cap_msat);
+      g_autofree char *before = describe_cap (record->cap_msat);
+      g_autofree char *after = describe_cap (c->cap_msat);
+
+      describe_change (detail, "cap %s → %s", before, after);
       record->cap_msat = c->cap_msat;
     }
   if ((c->what & MS_ACCOUNT_CHANGE_MAY_PAY) && !c->may_pay != !record->may_pay)
     {
-      g_string_append_printf (detail, "%smay pay %s → %s", detail->len ? "; " : "",
-                              yes_no (record->may_pay), yes_no (c->may_pay));
+      describe_change (detail, "may pay %s → %s", yes_no (record->may_pay), yes_no (c->may_pay));
       record->may_pay = c->may_pay;
     }
   if ((c->what & MS_ACCOUNT_CHANGE_MAY_RECEIVE) && !c->may_receive != !record->may_receive)
     {
-      g_string_append_printf (detail, "%smay receive %s → %s", detail->len ? "; " : "",
-                              yes_no (record->may_receive), yes_no (c->may_receive));
+      describe_change (detail, "may receive %s → %s", yes_no (record->may_receive),
+                       yes_no (c->may_receive));
       record->may_receive = c->may_receive;
     }
 
+  /* The record now holds what the row will: it is the answer either way. */
   if (detail->len == 0)
-    {
-      rollback (self);
-      g_task_return_pointer (task, g_steal_pointer (&record),
-                             (GDestroyNotify) ms_account_record_free);
-      return TRUE;
-    }
-
-  if (!sql_step_done (self,
-                      sql_prepare (self, error,
-                                   "UPDATE accounts SET name = ?, cap_msat = ?, may_pay = ?, "
-                                   "may_receive = ? WHERE id = ?", "siiii", record->name,
-                                   (gint64) record->cap_msat, (gint64) record->may_pay,
-                                   (gint64) record->may_receive, d->account_id),
-                      error) ||
-      !add_receipt (self, d->account_id, 0, "changed", NULL, 0, 0, NULL, NULL, NULL, detail->str,
-                    error))
+    rollback (self);
+  else if (!sql_step_done (self,
+                           sql_prepare (self, error,
+                                        "UPDATE accounts SET name = ?, cap_msat = ?, may_pay = ?, "
+                                        "may_receive = ? WHERE id = ?", "siiii", record->name,
+                                        (gint64) record->cap_msat, (gint64) record->may_pay,
+                                        (gint64) record->may_receive, d->account_id),
+                           error) ||
+           !add_receipt (self, d->account_id, 0, "changed", NULL, 0, 0, NULL, NULL, NULL,
+                         detail->str, error) ||
+           !commit (self, error))
     goto fail;
 
-  updated = load_account (self, d->account_id, error);
-  if (updated == NULL || !commit (self, error))
-    {
-      ms_account_record_free (updated);
-      goto fail;
-    }
-
-  g_task_return_pointer (task, updated, (GDestroyNotify) ms_account_record_free);
+  g_task_return_pointer (task, g_steal_pointer (&record), (GDestroyNotify) ms_account_record_free);
   return TRUE;
 
 fail:

@@ -584,13 +584,29 @@ test_concurrency (Fixture       *f,
   g_test_message ("%u paid, %u refused", tally.ok, tally.refused);
 }
 
+static GPtrArray *
+list_receipts (Fixture   *f,
+               MsAccount *account)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *receipts;
+
+  ms_account_store_list_receipts_async (ms_terminus_get_store (f->terminus),
+                                        ms_account_get_id (account), 0, NULL, result_cb, &result);
+  AWAIT (result);
+  receipts = ms_account_store_list_receipts_finish (ms_terminus_get_store (f->terminus), result,
+                                                    &error);
+  g_assert_no_error (error);
+  return receipts;
+}
+
 static void
 test_receipts (Fixture       *f,
                gconstpointer  data)
 {
   MsAccount *alice = create (f, "alice", 1000000, 0);
   g_autofree char *bolt11 = test_node_foreign_invoice (f->node, 10000, "bcrt", 3600);
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) receipts = NULL;
   g_autofree char *preimage = pay (f, alice, bolt11, NULL, &error);
@@ -599,12 +615,7 @@ test_receipts (Fixture       *f,
   MsReceipt *last;
 
   g_assert_no_error (error);
-  ms_account_store_list_receipts_async (ms_terminus_get_store (f->terminus),
-                                        ms_account_get_id (alice), 0, NULL, result_cb, &result);
-  AWAIT (result);
-  receipts = ms_account_store_list_receipts_finish (ms_terminus_get_store (f->terminus), result,
-                                                    &error);
-  g_assert_no_error (error);
+  receipts = list_receipts (f, alice);
   g_assert_cmpuint (receipts->len, ==, 3);
   g_assert_cmpstr (((MsReceipt *) g_ptr_array_index (receipts, 0))->type, ==, "created");
   g_assert_cmpstr (((MsReceipt *) g_ptr_array_index (receipts, 1))->type, ==, "pay_request");
@@ -644,17 +655,9 @@ static GPtrArray *
 changed_receipts (Fixture   *f,
                   MsAccount *account)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) receipts = NULL;
+  g_autoptr(GPtrArray) receipts = list_receipts (f, account);
   GPtrArray *changed = g_ptr_array_new_with_free_func (g_free);
 
-  ms_account_store_list_receipts_async (ms_terminus_get_store (f->terminus),
-                                        ms_account_get_id (account), 0, NULL, result_cb, &result);
-  AWAIT (result);
-  receipts = ms_account_store_list_receipts_finish (ms_terminus_get_store (f->terminus), result,
-                                                    &error);
-  g_assert_no_error (error);
   for (guint i = 0; i < receipts->len; i++)
     {
       MsReceipt *receipt = g_ptr_array_index (receipts, i);

@@ -161,6 +161,7 @@ typedef struct
   GCancellable        *cancellable;   /* the transport's: cancelled by the caller or the clock */
   GCancellable        *caller;
   gulong               caller_handler;
+  guint                seconds;
   guint                timeout_id;
   GAsyncReadyCallback  callback;
   gpointer             user_data;
@@ -185,7 +186,8 @@ deadline_expired_cb (gpointer user_data)
   Deadline *deadline = user_data;
 
   deadline->timeout_id = 0;
-  g_object_set_data (G_OBJECT (deadline->cancellable), DEADLINE_EXPIRED, GINT_TO_POINTER (1));
+  g_object_set_data (G_OBJECT (deadline->cancellable), DEADLINE_EXPIRED,
+                     GUINT_TO_POINTER (deadline->seconds));
   g_cancellable_cancel (deadline->cancellable);
   return G_SOURCE_REMOVE;
 }
@@ -219,6 +221,7 @@ deadline_new (guint                seconds,
   deadline->cancellable = g_cancellable_new ();
   deadline->callback = callback;
   deadline->user_data = user_data;
+  deadline->seconds = seconds;
   deadline->timeout_id = g_timeout_add (seconds * 1000, deadline_expired_cb, deadline);
   if (caller != NULL)
     {
@@ -286,6 +289,7 @@ node_call_finish (MsClnBackend  *self,
   g_autoptr(GError) local = NULL;
   MsClnReply *reply = transport_finish (result, &local);
   GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
+  guint waited_s;
 
   if (reply != NULL)
     {
@@ -293,13 +297,14 @@ node_call_finish (MsClnBackend  *self,
       return reply;
     }
 
+  /* Cancelled by the clock, not by the caller: the node is not answering. */
   if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED) && cancellable != NULL &&
-      g_object_get_data (G_OBJECT (cancellable), DEADLINE_EXPIRED) != NULL)
+      (waited_s = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (cancellable),
+                                                       DEADLINE_EXPIRED))) > 0)
     {
       g_clear_error (&local);
       g_set_error (&local, MS_LIGHTNING_ERROR, MS_LIGHTNING_ERROR_UNREACHABLE,
-                   "Core Lightning at %s did not answer within %u s", self->location,
-                   self->call_deadline_s);
+                   "Core Lightning at %s did not answer within %u s", self->location, waited_s);
     }
 
   if (g_error_matches (local, MS_LIGHTNING_ERROR, MS_LIGHTNING_ERROR_UNREACHABLE))
